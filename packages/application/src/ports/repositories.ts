@@ -1,0 +1,165 @@
+import type {
+  BallotId,
+  Lottery,
+  LotteryId,
+  LotteryStatus,
+  Participant,
+  ParticipantId,
+  SlotWrite,
+} from '@fairdraw/domain';
+
+export interface Page<T> {
+  readonly items: readonly T[];
+  readonly nextCursor: string | null;
+}
+
+export interface PageRequest {
+  readonly limit: number;
+  readonly cursor: string | null;
+}
+
+export interface ParticipantRepository {
+  /** Rejects a taken name or email with USERNAME_TAKEN / EMAIL_TAKEN (enforced by the store). */
+  add(participant: Participant): Promise<void>;
+  findById(id: ParticipantId): Promise<Participant | null>;
+  /** By username (ignoring case) or by email. */
+  findByLogin(login: string): Promise<Participant | null>;
+  countAdmins(): Promise<number>;
+}
+
+export interface RefreshToken {
+  readonly tokenHash: string;
+  readonly familyId: string;
+  readonly participantId: ParticipantId;
+  readonly expiresAt: Date;
+  readonly spentAt: Date | null;
+  readonly revokedAt: Date | null;
+}
+
+export interface RefreshTokenRepository {
+  add(token: RefreshToken): Promise<void>;
+  findByHash(tokenHash: string): Promise<RefreshToken | null>;
+  /** Marks an unspent, unrevoked token spent; false when another request got there first. */
+  spend(tokenHash: string, at: Date): Promise<boolean>;
+  revokeFamily(familyId: string, at: Date): Promise<void>;
+}
+
+export interface LotteryFilter {
+  readonly status?: LotteryStatus | undefined;
+  readonly closesFrom?: string | undefined;
+  readonly closesTo?: string | undefined;
+}
+
+export interface LotteryRepository {
+  /** Rejects a second lottery for one closes_on with CLOSING_DATE_TAKEN (enforced by the store). */
+  add(lottery: Lottery): Promise<void>;
+  findById(id: LotteryId): Promise<Lottery | null>;
+  /** Reads and locks the lottery until the unit of work ends, so closes and ballots serialise. */
+  lock(id: LotteryId): Promise<Lottery | null>;
+  findByClosingDate(date: string): Promise<Lottery | null>;
+  save(lottery: Lottery): Promise<void>;
+  list(filter: LotteryFilter, page: PageRequest): Promise<Page<Lottery>>;
+  /** Lotteries not yet drawn whose closing instant is at or before `at`, or that are closed. */
+  findUndrawnDue(at: Date): Promise<LotteryId[]>;
+  /** Dates in [from, to] that already have a lottery. */
+  closingDatesBetween(from: string, to: string): Promise<string[]>;
+}
+
+export interface Ballot {
+  readonly id: BallotId;
+  readonly lotteryId: LotteryId;
+  readonly ticketNumber: number;
+  readonly participantId: ParticipantId | null;
+  readonly ipHash: string | null;
+  readonly codeHash: string;
+  readonly createdAt: Date;
+}
+
+export interface BallotWithOwner extends Ballot {
+  readonly username: string | null;
+}
+
+export interface Entry {
+  readonly ticketNumber: number;
+  readonly ballotId: BallotId;
+}
+
+export interface BallotRepository {
+  addMany(ballots: readonly Ballot[]): Promise<void>;
+  countByParticipant(lotteryId: LotteryId, participantId: ParticipantId): Promise<number>;
+  countByIpHash(lotteryId: LotteryId, ipHash: string): Promise<number>;
+  findByTicket(lotteryId: LotteryId, ticketNumber: number): Promise<Ballot | null>;
+  /** Ascending ticket number; the newest page first is not wanted here: entries have one order. */
+  listByLottery(lotteryId: LotteryId, page: PageRequest): Promise<Page<BallotWithOwner>>;
+  /** Newest first. */
+  listByParticipant(participantId: ParticipantId, lotteryId: LotteryId | null, page: PageRequest): Promise<Page<Ballot>>;
+  /** The canonical entries, ascending ticket number, streamed in constant memory. */
+  streamEntries(lotteryId: LotteryId): AsyncIterable<Entry>;
+  /** The ballots at these indices of the ascending entries list, in the order asked. */
+  atIndices(lotteryId: LotteryId, indices: readonly number[]): Promise<BallotWithOwner[]>;
+}
+
+/** The stored slots of a finite pool (see domain ticket-pool.ts). */
+export interface TicketPoolRepository {
+  readSlots(lotteryId: LotteryId, positions: readonly number[]): Promise<Map<number, number>>;
+  positionOf(lotteryId: LotteryId, ticket: number): Promise<number | null>;
+  write(lotteryId: LotteryId, writes: readonly SlotWrite[]): Promise<void>;
+}
+
+export interface DrawWinner {
+  readonly rank: number;
+  readonly prize: string;
+  readonly ticketNumber: number;
+  readonly ballotId: BallotId;
+  readonly username: string | null;
+}
+
+export interface DrawRecord {
+  readonly lotteryId: LotteryId;
+  readonly drawnAt: Date;
+  readonly algorithm: 'fairdraw-v1';
+  readonly commitment: string;
+  readonly seed: string;
+  readonly entriesDigest: string;
+  readonly n: number;
+  readonly randomness: string;
+  readonly winners: readonly DrawWinner[];
+}
+
+export interface DrawRepository {
+  /** Rejects a second draw of one lottery with ALREADY_DRAWN (a unique constraint, not a check). */
+  add(draw: DrawRecord): Promise<void>;
+  findByLottery(lotteryId: LotteryId): Promise<DrawRecord | null>;
+  /** Drawn within [from, to) instants, newest first. */
+  listDrawnBetween(from: Date, to: Date, page: PageRequest): Promise<Page<DrawRecord>>;
+}
+
+export interface IdempotencyRecord {
+  readonly fingerprint: string;
+  readonly response: string;
+}
+
+export interface IdempotencyRepository {
+  /** False when another transaction holds the key right now. */
+  tryLock(scope: string, key: string): Promise<boolean>;
+  find(scope: string, key: string): Promise<IdempotencyRecord | null>;
+  save(scope: string, key: string, record: IdempotencyRecord, at: Date): Promise<void>;
+}
+
+export interface Repositories {
+  readonly participants: ParticipantRepository;
+  readonly refreshTokens: RefreshTokenRepository;
+  readonly lotteries: LotteryRepository;
+  readonly ballots: BallotRepository;
+  readonly pools: TicketPoolRepository;
+  readonly draws: DrawRepository;
+  readonly idempotency: IdempotencyRepository;
+}
+
+/**
+ * Runs work in one transaction: all of it is applied or none. A nested run joins the
+ * transaction already open in the same async context.
+ */
+export interface UnitOfWork {
+  run<T>(work: (repos: Repositories) => Promise<T>): Promise<T>;
+}

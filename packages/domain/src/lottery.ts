@@ -1,0 +1,257 @@
+import { endOfDate, dateIn, isCalendarDate } from './calendar.js';
+import { fail, invalid } from './errors.js';
+import { commitmentOf, drawFairdrawV1, type DrawOutcome, SEED_BYTES } from './fairdraw-v1.js';
+import type { LotteryId, ParticipantId } from './ids.js';
+import { checkPrizes, DEFAULT_PRIZES, type Prize } from './prizes.js';
+import { issueChosen, issueRandom, positionsToRead, type PoolIssue, type SlotView } from './ticket-pool.js';
+
+export type LotteryStatus = 'open' | 'closed' | 'drawn';
+
+export interface EntryRules {
+  readonly guests: boolean;
+  readonly perParticipantLimit: number | null;
+  readonly perIpLimit: number | null;
+}
+
+export const DEFAULT_ENTRY: EntryRules = { guests: false, perParticipantLimit: null, perIpLimit: null };
+
+/** Tickets 1..limit fit a PostgreSQL integer with room for the pool's bookkeeping. */
+export const MAX_TICKET_LIMIT = 2_000_000_000;
+export const MAX_BALLOTS_PER_REQUEST = 100;
+
+export interface LotteryState {
+  readonly id: LotteryId;
+  readonly name: string;
+  readonly status: LotteryStatus;
+  readonly closesOn: string | null;
+  readonly closesAt: Date | null;
+  readonly ticketLimit: number | null;
+  readonly ticketsIssued: number;
+  readonly prizes: readonly Prize[];
+  readonly entry: EntryRules;
+  /** Secret until drawn: only its commitment is public. */
+  readonly seed: Uint8Array;
+  readonly commitment: string;
+  readonly entriesDigest: string | null;
+  readonly entryCount: number | null;
+  readonly createdAt: Date;
+  readonly closedAt: Date | null;
+  readonly drawnAt: Date | null;
+}
+
+export interface Player {
+  readonly participantId: ParticipantId | null;
+  readonly isAdmin: boolean;
+}
+
+export interface IssueRequest {
+  readonly player: Player;
+  readonly count: number;
+  readonly chosenTicket: number | null;
+  readonly now: Date;
+}
+
+/** What the pool must be asked before tickets can be issued (see ticket-pool.ts). */
+export type IssuePlan =
+  | { readonly kind: 'sequential'; readonly count: number }
+  | { readonly kind: 'random'; readonly picks: readonly number[]; readonly positions: readonly number[] }
+  | { readonly kind: 'chosen'; readonly ticket: number; readonly lastPosition: number };
+
+export type PoolAnswer =
+  | { readonly kind: 'sequential' }
+  | { readonly kind: 'random'; readonly slots: SlotView }
+  | { readonly kind: 'chosen'; readonly positionOfTicket: number; readonly ticketAtLast: number };
+
+export interface EntriesSoFar {
+  readonly byParticipant: number;
+  readonly byIp: number;
+}
+
+export class Lottery {
+  private constructor(private state: LotteryState) {}
+
+  static open(input: {
+    id: LotteryId;
+    name: string;
+    closesOn?: string | null | undefined;
+    closesAt?: Date | null | undefined;
+    ticketLimit?: number | null | undefined;
+    prizes?: readonly Prize[] | undefined;
+    entry?: Partial<EntryRules> | undefined;
+    seed: Uint8Array;
+    now: Date;
+    timeZone: string;
+  }): Lottery {
+    const { now, timeZone } = input;
+    if (input.closesOn != null && input.closesAt != null) invalid('closes_at', 'give closes_on or closes_at, not both');
+    let closesAt: Date | null = input.closesAt ?? null;
+    const closesOn = input.closesOn ?? null;
+    if (closesOn !== null) {
+      if (!isCalendarDate(closesOn)) invalid('closes_on', 'closes_on must be a date YYYY-MM-DD');
+      if (closesOn < dateIn(now, timeZone)) invalid('closes_on', 'closes_on must not be before today');
+      closesAt = endOfDate(closesOn, timeZone);
+    } else if (closesAt !== null && closesAt.getTime() <= now.getTime()) {
+      invalid('closes_at', 'closes_at must be in the future');
+    }
+    const ticketLimit = input.ticketLimit ?? null;
+    if (ticketLimit !== null && (!Number.isSafeInteger(ticketLimit) || ticketLimit < 1 || ticketLimit > MAX_TICKET_LIMIT)) {
+      invalid('ticket_limit', `ticket_limit must be an integer from 1 to ${MAX_TICKET_LIMIT}`);
+    }
+    const entry = { ...DEFAULT_ENTRY, ...input.entry };
+    for (const [key, path] of [
+      ['perParticipantLimit', 'entry.per_participant_limit'],
+      ['perIpLimit', 'entry.per_ip_limit'],
+    ] as const) {
+      const limit = entry[key];
+      if (limit !== null && (!Number.isSafeInteger(limit) || limit < 1)) invalid(path, 'a limit must be a positive integer');
+    }
+    const name = input.name.trim();
+    if (name.length === 0 || name.length > 100) invalid('name', 'name must be 1-100 characters');
+    if (input.seed.length !== SEED_BYTES) throw new RangeError('a lottery seed is 32 bytes');
+    return new Lottery({
+      id: input.id,
+      name,
+      status: 'open',
+      closesOn,
+      closesAt,
+      ticketLimit,
+      ticketsIssued: 0,
+      prizes: checkPrizes(input.prizes ?? DEFAULT_PRIZES, ticketLimit),
+      entry,
+      seed: input.seed,
+      commitment: commitmentOf(input.seed),
+      entriesDigest: null,
+      entryCount: null,
+      createdAt: now,
+      closedAt: null,
+      drawnAt: null,
+    });
+  }
+
+  static restore(state: LotteryState): Lottery {
+    return new Lottery(state);
+  }
+
+  toState(): LotteryState {
+    return this.state;
+  }
+
+  get id(): LotteryId {
+    return this.state.id;
+  }
+
+  get ticketsRemaining(): number | null {
+    return this.state.ticketLimit === null ? null : this.state.ticketLimit - this.state.ticketsIssued;
+  }
+
+  get isSoldOut(): boolean {
+    return this.ticketsRemaining === 0;
+  }
+
+  /** The closing instant has passed but nobody has recorded the close yet. */
+  isDue(now: Date): boolean {
+    return this.state.status === 'open' && this.state.closesAt !== null && this.state.closesAt.getTime() <= now.getTime();
+  }
+
+  /** What clients see: a lottery past its closing instant is closed even before the close is recorded. */
+  statusAt(now: Date): LotteryStatus {
+    return this.isDue(now) ? 'closed' : this.state.status;
+  }
+
+  /** Checks everything that does not need the pool, in API.md's order, and says what to ask the pool. */
+  planIssue(request: IssueRequest, drawBelow: (bound: number) => number): IssuePlan {
+    const { player, count, chosenTicket, now } = request;
+    if (player.participantId === null && !player.isAdmin && !this.state.entry.guests) {
+      fail('UNAUTHORIZED', 'this lottery needs an account to play');
+    }
+    if (player.isAdmin) fail('ADMIN_CANNOT_PLAY', 'admins run lotteries and never play');
+    if (!Number.isSafeInteger(count) || count < 1 || count > MAX_BALLOTS_PER_REQUEST) {
+      invalid('count', `count must be 1..${MAX_BALLOTS_PER_REQUEST}`);
+    }
+    if (chosenTicket !== null && count !== 1) invalid('count', 'count must be 1 when ticket_number is given');
+    if (this.state.status !== 'open' || this.isDue(now)) {
+      if (this.isSoldOut) fail('SOLD_OUT', 'every ticket has been issued');
+      fail('LOTTERY_CLOSED', 'this lottery no longer accepts ballots');
+    }
+    const remaining = this.ticketsRemaining;
+    if (chosenTicket !== null) {
+      if (remaining === null) invalid('ticket_number', 'only a lottery with a ticket_limit has numbers to choose');
+      if (!Number.isSafeInteger(chosenTicket) || chosenTicket < 1 || chosenTicket > (this.state.ticketLimit ?? 0)) {
+        invalid('ticket_number', `ticket_number must be 1..${this.state.ticketLimit}`);
+      }
+    }
+    if (remaining === null) return { kind: 'sequential', count };
+    if (remaining < count) fail('SOLD_OUT', remaining === 0 ? 'every ticket has been issued' : `only ${remaining} tickets are left`);
+    if (chosenTicket !== null) return { kind: 'chosen', ticket: chosenTicket, lastPosition: remaining - 1 };
+    const picks = Array.from({ length: count }, (_, j) => drawBelow(remaining - j));
+    return { kind: 'random', picks, positions: positionsToRead(remaining, picks) };
+  }
+
+  /** Takes the tickets the plan promised; nothing changes unless every check passes. */
+  issueTickets(plan: IssuePlan, answer: PoolAnswer, soFar: EntriesSoFar, now: Date): PoolIssue {
+    const issue = this.takeFromPool(plan, answer);
+    const count = issue.tickets.length;
+    const { perParticipantLimit, perIpLimit } = this.state.entry;
+    if (perParticipantLimit !== null && soFar.byParticipant + count > perParticipantLimit) {
+      fail('ENTRY_LIMIT_REACHED', `at most ${perParticipantLimit} tickets per participant`);
+    }
+    if (perIpLimit !== null && soFar.byIp + count > perIpLimit) {
+      fail('ENTRY_LIMIT_REACHED', `at most ${perIpLimit} tickets per address`);
+    }
+    const ticketsIssued = this.state.ticketsIssued + count;
+    const soldOut = this.state.ticketLimit !== null && ticketsIssued === this.state.ticketLimit;
+    this.state = {
+      ...this.state,
+      ticketsIssued,
+      ...(soldOut ? { status: 'closed' as const, closedAt: now } : {}),
+    };
+    return issue;
+  }
+
+  private takeFromPool(plan: IssuePlan, answer: PoolAnswer): PoolIssue {
+    const remaining = this.ticketsRemaining ?? 0;
+    if (plan.kind === 'sequential' && answer.kind === 'sequential') {
+      const first = this.state.ticketsIssued + 1;
+      return { tickets: Array.from({ length: plan.count }, (_, i) => first + i), writes: [] };
+    }
+    if (plan.kind === 'random' && answer.kind === 'random') return issueRandom(remaining, plan.picks, answer.slots);
+    if (plan.kind === 'chosen' && answer.kind === 'chosen') {
+      const issue = issueChosen(remaining, plan.ticket, answer.positionOfTicket, answer.ticketAtLast);
+      return issue ?? fail('TICKET_TAKEN', `ticket ${plan.ticket} is taken`);
+    }
+    throw new Error(`pool answer ${answer.kind} does not fit plan ${plan.kind}`);
+  }
+
+  close(now: Date): void {
+    if (this.state.status === 'drawn') fail('ALREADY_DRAWN', 'this lottery has been drawn');
+    if (this.state.status === 'closed') fail('ALREADY_CLOSED', 'this lottery is already closed');
+    this.state = { ...this.state, status: 'closed', closedAt: now };
+  }
+
+  get isSealed(): boolean {
+    return this.state.entriesDigest !== null;
+  }
+
+  /** Freezes the digest of the entries; done once, after the close. */
+  seal(entries: { entriesDigest: string; n: number }): void {
+    if (this.state.status === 'open') fail('LOTTERY_NOT_CLOSED', 'entries freeze when the lottery closes');
+    if (this.isSealed) return;
+    this.state = { ...this.state, entriesDigest: entries.entriesDigest, entryCount: entries.n };
+  }
+
+  draw(now: Date): DrawOutcome {
+    if (this.state.status === 'drawn') fail('ALREADY_DRAWN', 'this lottery has been drawn');
+    if (this.state.status !== 'closed') fail('LOTTERY_NOT_CLOSED', 'a lottery is drawn after it closes');
+    const { entriesDigest, entryCount } = this.state;
+    if (entriesDigest === null || entryCount === null) throw new Error('a lottery is sealed before it is drawn');
+    const outcome = drawFairdrawV1({
+      seed: this.state.seed,
+      lotteryId: this.state.id,
+      entriesDigest,
+      n: entryCount,
+      prizes: this.state.prizes,
+    });
+    this.state = { ...this.state, status: 'drawn', drawnAt: now };
+    return outcome;
+  }
+}
