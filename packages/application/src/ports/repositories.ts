@@ -162,4 +162,6 @@ export interface Repositories {
  */
 export interface UnitOfWork {
   run<T>(work: (repos: Repositories) => Promise<T>): Promise<T>;
+  /** Repositories outside any transaction, for reads that need no isolation (lists, streams). */
+  readonly reads: Repositories;
 }

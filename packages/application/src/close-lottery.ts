@@ -1,0 +1,13 @@
+import { fail, type Lottery, type LotteryId } from '@fairdraw/domain';
+import type { Deps } from './deps.js';
+import { sealEntries } from './seal-entries.js';
+
+export async function closeLottery(deps: Deps, command: { lotteryId: LotteryId }): Promise<Lottery> {
+  return deps.uow.run(async (repos) => {
+    const lottery = (await repos.lotteries.lock(command.lotteryId)) ?? fail('LOTTERY_NOT_FOUND', 'no such lottery');
+    lottery.close(deps.clock.now());
+    await sealEntries(repos, lottery);
+    await repos.lotteries.save(lottery);
+    return lottery;
+  });
+}

@@ -1,0 +1,29 @@
+import { type EntryRules, Lottery, LotteryId, memorableName, type Prize, SEED_BYTES } from '@fairdraw/domain';
+import type { Deps } from './deps.js';
+
+export interface CreateLottery {
+  readonly name?: string | undefined;
+  readonly closesOn?: string | null | undefined;
+  readonly closesAt?: Date | null | undefined;
+  readonly ticketLimit?: number | null | undefined;
+  readonly prizes?: readonly Prize[] | undefined;
+  readonly entry?: Partial<EntryRules> | undefined;
+}
+
+export async function createLottery(deps: Deps, command: CreateLottery): Promise<Lottery> {
+  const lottery = Lottery.open({
+    id: LotteryId(deps.random.uuid()),
+    name: command.name ?? memorableName((bound) => deps.random.below(bound)),
+    closesOn: command.closesOn,
+    closesAt: command.closesAt,
+    ticketLimit: command.ticketLimit,
+    prizes: command.prizes,
+    entry: command.entry,
+    // The commitment to this seed is published now; the seed itself only after the draw.
+    seed: deps.random.bytes(SEED_BYTES),
+    now: deps.clock.now(),
+    timeZone: deps.settings.timeZone,
+  });
+  await deps.uow.run((repos) => repos.lotteries.add(lottery));
+  return lottery;
+}

@@ -1,0 +1,19 @@
+import type { UnitOfWork } from './ports/repositories.js';
+import type { Clock, KeyedHasher, PasswordHasher, RandomSource } from './ports/system.js';
+
+export interface Settings {
+  /** IANA zone that defines calendar dates and midnight. */
+  readonly timeZone: string;
+  readonly refreshTokenTtlMs: number;
+}
+
+/** Everything a use case may need; each use case takes the whole bag and uses what it names. */
+export interface Deps {
+  readonly uow: UnitOfWork;
+  readonly clock: Clock;
+  readonly random: RandomSource;
+  readonly passwords: PasswordHasher;
+  /** HMAC with a server secret, for verification codes and guest addresses. */
+  readonly keyed: KeyedHasher;
+  readonly settings: Settings;
+}

@@ -1,0 +1,41 @@
+import { fail, type LotteryId } from '@fairdraw/domain';
+import type { Deps } from './deps.js';
+import type { DrawRecord } from './ports/repositories.js';
+import { sealEntries } from './seal-entries.js';
+import type { DrawView } from './views.js';
+
+/**
+ * Draws a closed lottery. A lottery whose closing instant has passed is closed first, so an
+ * admin need not wait for the worker. The lock serialises racing draws; the draws table's
+ * primary key makes a second draw impossible even without it.
+ */
+export async function drawLottery(deps: Deps, command: { lotteryId: LotteryId }): Promise<DrawView> {
+  return deps.uow.run(async (repos) => {
+    const now = deps.clock.now();
+    const lottery = (await repos.lotteries.lock(command.lotteryId)) ?? fail('LOTTERY_NOT_FOUND', 'no such lottery');
+    if (lottery.isDue(now)) lottery.close(now);
+    if (lottery.toState().status === 'closed') await sealEntries(repos, lottery);
+    const outcome = lottery.draw(now);
+    const ballots = await repos.ballots.atIndices(lottery.id, outcome.winners.map((w) => w.entryIndex));
+    const state = lottery.toState();
+    const record: DrawRecord = {
+      lotteryId: lottery.id,
+      drawnAt: now,
+      algorithm: 'fairdraw-v1',
+      commitment: state.commitment,
+      seed: Buffer.from(state.seed).toString('hex'),
+      entriesDigest: state.entriesDigest ?? '',
+      n: state.entryCount ?? 0,
+      randomness: outcome.randomness,
+      winners: outcome.winners.map((winner, i) => {
+        const ballot = ballots[i];
+        // Entries are frozen under the lock; a missing one means the store broke its promise.
+        if (!ballot) throw new Error(`entry ${winner.entryIndex} of lottery ${lottery.id} is missing`);
+        return { rank: winner.rank, prize: winner.prize, ticketNumber: ballot.ticketNumber, ballotId: ballot.id, username: ballot.username };
+      }),
+    };
+    await repos.draws.add(record);
+    await repos.lotteries.save(lottery);
+    return { lottery, record };
+  });
+}

@@ -1,0 +1,39 @@
+import { addDays, fail, invalid, isCalendarDate, type LotteryId, startOfDate } from '@fairdraw/domain';
+import type { Deps } from './deps.js';
+import type { Page } from './ports/repositories.js';
+import { getLottery, getLotteryByDate } from './get-lottery.js';
+import type { DrawView, PageQuery } from './views.js';
+
+export async function getDraw(deps: Deps, command: { lotteryId: LotteryId }): Promise<DrawView> {
+  const lottery = await getLottery(deps, command);
+  return { lottery, record: await deps.uow.reads.draws.findByLottery(lottery.id) };
+}
+
+export async function getDrawByDate(deps: Deps, command: { date: string }): Promise<DrawView> {
+  const lottery = await getLotteryByDate(deps, command);
+  return { lottery, record: await deps.uow.reads.draws.findByLottery(lottery.id) };
+}
+
+export interface ListWinners extends PageQuery {
+  readonly from?: string | undefined;
+  readonly to?: string | undefined;
+}
+
+/** Draws whose drawn_at falls within the dates, inclusive, in the service time zone. */
+export async function listWinners(deps: Deps, query: ListWinners): Promise<Page<DrawView>> {
+  for (const [path, value] of [['from', query.from], ['to', query.to]] as const) {
+    if (value !== undefined && !isCalendarDate(value)) invalid(path, `${path} must be YYYY-MM-DD`);
+  }
+  if (query.from !== undefined && query.to !== undefined && query.from > query.to) invalid('from', 'from must not be after to');
+  const zone = deps.settings.timeZone;
+  const from = query.from === undefined ? new Date(0) : startOfDate(query.from, zone);
+  const to = query.to === undefined ? new Date(8.64e15) : startOfDate(addDays(query.to, 1), zone);
+  const page = await deps.uow.reads.draws.listDrawnBetween(from, to, { limit: query.limit, cursor: query.cursor });
+  const items = await Promise.all(
+    page.items.map(async (record) => {
+      const lottery = (await deps.uow.reads.lotteries.findById(record.lotteryId)) ?? fail('LOTTERY_NOT_FOUND', 'no such lottery');
+      return { lottery, record };
+    }),
+  );
+  return { items, nextCursor: page.nextCursor };
+}

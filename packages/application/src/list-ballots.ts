@@ -1,0 +1,38 @@
+import type { LotteryId, ParticipantId } from '@fairdraw/domain';
+import type { Deps } from './deps.js';
+import { getLottery } from './get-lottery.js';
+import type { Ballot, BallotWithOwner, DrawRecord, Page } from './ports/repositories.js';
+import type { PageQuery } from './views.js';
+
+export interface MyBallot {
+  readonly ballot: Ballot;
+  readonly drawn: boolean;
+  readonly prize: string | null;
+}
+
+export async function listMyBallots(
+  deps: Deps,
+  query: PageQuery & { participantId: ParticipantId; lotteryId: LotteryId | null },
+): Promise<Page<MyBallot>> {
+  const { reads } = deps.uow;
+  const page = await reads.ballots.listByParticipant(query.participantId, query.lotteryId, query);
+  const lotteryIds = [...new Set(page.items.map((b) => b.lotteryId))];
+  const draws = new Map<string, DrawRecord | null>(
+    await Promise.all(lotteryIds.map(async (id) => [id, await reads.draws.findByLottery(id)] as const)),
+  );
+  const items = page.items.map((ballot) => {
+    const draw = draws.get(ballot.lotteryId) ?? null;
+    const prize = draw?.winners.find((w) => w.ballotId === ballot.id)?.prize ?? null;
+    return { ballot, drawn: draw !== null, prize };
+  });
+  return { items, nextCursor: page.nextCursor };
+}
+
+/** Every ballot of a lottery, for its admins, in ascending ticket order. */
+export async function listLotteryBallots(
+  deps: Deps,
+  query: PageQuery & { lotteryId: LotteryId },
+): Promise<Page<BallotWithOwner>> {
+  const lottery = await getLottery(deps, query);
+  return deps.uow.reads.ballots.listByLottery(lottery.id, query);
+}

@@ -1,0 +1,100 @@
+import {
+  BallotId,
+  fail,
+  type IssuePlan,
+  type LotteryId,
+  type ParticipantId,
+  type Player,
+  type PoolAnswer,
+} from '@fairdraw/domain';
+import type { Deps } from './deps.js';
+import type { Ballot, Repositories } from './ports/repositories.js';
+
+export interface SubmitBallots {
+  readonly lotteryId: LotteryId;
+  readonly player: Player;
+  readonly clientIp: string;
+  readonly count: number;
+  readonly ticketNumber: number | null;
+}
+
+export interface IssuedBallot {
+  readonly ballot: Ballot;
+  /** Shown once; only its keyed hash is stored. */
+  readonly verificationCode: string;
+}
+
+const CODE_BYTES = 18; // 144 bits
+
+/**
+ * Issues `count` tickets, all or none. The lottery row stays locked for the whole transaction,
+ * so a concurrent close either waits for these ballots or is seen by them.
+ */
+export async function submitBallots(deps: Deps, command: SubmitBallots): Promise<{ ballots: IssuedBallot[] }> {
+  const now = deps.clock.now();
+  const ipHash = deps.keyed.hash(`ip:${command.clientIp}`);
+  const participantId = command.player.participantId;
+  return deps.uow.run(async (repos) => {
+    const lottery = (await repos.lotteries.lock(command.lotteryId)) ?? fail('LOTTERY_NOT_FOUND', 'no such lottery');
+    const plan = lottery.planIssue(
+      { player: command.player, count: command.count, chosenTicket: command.ticketNumber, now },
+      (bound) => deps.random.below(bound),
+    );
+    const answer = await askPool(repos, lottery.id, plan);
+    const { perParticipantLimit, perIpLimit } = lottery.toState().entry;
+    const soFar = {
+      byParticipant:
+        perParticipantLimit !== null && participantId !== null ? await repos.ballots.countByParticipant(lottery.id, participantId) : 0,
+      byIp: perIpLimit !== null ? await repos.ballots.countByIpHash(lottery.id, ipHash) : 0,
+    };
+    const issue = lottery.issueTickets(plan, answer, soFar, now);
+    const issued = issue.tickets.map((ticketNumber) => newBallot(deps, lottery.id, ticketNumber, participantId, ipHash, now));
+    await repos.pools.write(lottery.id, issue.writes);
+    await repos.lotteries.save(lottery);
+    await repos.ballots.addMany(issued.map((i) => i.ballot));
+    return { ballots: issued };
+  });
+}
+
+async function askPool(repos: Repositories, lotteryId: LotteryId, plan: IssuePlan): Promise<PoolAnswer> {
+  switch (plan.kind) {
+    case 'sequential':
+      return { kind: 'sequential' };
+    case 'random':
+      return { kind: 'random', slots: await repos.pools.readSlots(lotteryId, plan.positions) };
+    case 'chosen': {
+      const [position, last] = await Promise.all([
+        repos.pools.positionOf(lotteryId, plan.ticket),
+        repos.pools.readSlots(lotteryId, [plan.lastPosition]),
+      ]);
+      return {
+        kind: 'chosen',
+        positionOfTicket: position ?? plan.ticket - 1,
+        ticketAtLast: last.get(plan.lastPosition) ?? plan.lastPosition + 1,
+      };
+    }
+  }
+}
+
+function newBallot(
+  deps: Deps,
+  lotteryId: LotteryId,
+  ticketNumber: number,
+  participantId: ParticipantId | null,
+  ipHash: string,
+  now: Date,
+): IssuedBallot {
+  const verificationCode = Buffer.from(deps.random.bytes(CODE_BYTES)).toString('base64url');
+  return {
+    verificationCode,
+    ballot: {
+      id: BallotId(deps.random.uuid()),
+      lotteryId,
+      ticketNumber,
+      participantId,
+      ipHash,
+      codeHash: deps.keyed.hash(`code:${verificationCode}`),
+      createdAt: now,
+    },
+  };
+}

@@ -1,0 +1,13 @@
+import type { Lottery } from '@fairdraw/domain';
+import type { DrawRecord } from './ports/repositories.js';
+
+/** A lottery and its draw record, if drawn: what the winners and draw endpoints show. */
+export interface DrawView {
+  readonly lottery: Lottery;
+  readonly record: DrawRecord | null;
+}
+
+export interface PageQuery {
+  readonly limit: number;
+  readonly cursor: string | null;
+}
