@@ -1,0 +1,89 @@
+import { randomBytes } from 'node:crypto';
+import {
+  BallotId,
+  Lottery,
+  LotteryId,
+  type Participant,
+  ParticipantId,
+  type Prize,
+  registerParticipant,
+} from '@fairdraw/domain';
+import type { Ballot, DrawRecord } from '../ports/repositories.js';
+
+let lastMs = 0;
+let sequence = 0;
+
+/** A UUIDv7: ids made later sort later, as the service's own ids do. */
+export function uuidv7(): string {
+  const now = Date.now();
+  sequence = now > lastMs ? 0 : sequence + 1;
+  lastMs = Math.max(now, lastMs);
+  const bytes = randomBytes(16);
+  bytes.writeUIntBE(lastMs, 0, 6);
+  bytes.writeUInt16BE(0x7000 | (sequence & 0x0fff), 6);
+  bytes[8] = 0x80 | ((bytes[8] ?? 0) & 0x3f);
+  const hex = bytes.toString('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+export const NOW = new Date('2030-01-10T12:00:00.000Z');
+export const ZONE = 'Europe/London';
+
+export function aLottery(
+  input: {
+    closesOn?: string | null;
+    closesAt?: Date | null;
+    ticketLimit?: number | null;
+    prizes?: readonly Prize[];
+    name?: string;
+  } = {},
+): Lottery {
+  return Lottery.open({
+    id: LotteryId(uuidv7()),
+    name: input.name ?? 'spring raffle',
+    closesOn: input.closesOn,
+    closesAt: input.closesAt,
+    ticketLimit: input.ticketLimit,
+    prizes: input.prizes,
+    seed: new Uint8Array(randomBytes(32)),
+    now: NOW,
+    timeZone: ZONE,
+  });
+}
+
+export function aParticipant(username: string, options: { email?: string | null; admin?: boolean } = {}): Participant {
+  return registerParticipant({
+    id: ParticipantId(uuidv7()),
+    username,
+    email: options.email ?? null,
+    role: options.admin ? 'admin' : 'participant',
+    passwordHash: '$argon2id$fake',
+    now: NOW,
+  });
+}
+
+export function aBallot(lotteryId: LotteryId, ticketNumber: number, owner: { participantId?: ParticipantId; ipHash?: string } = {}): Ballot {
+  return {
+    id: BallotId(uuidv7()),
+    lotteryId,
+    ticketNumber,
+    participantId: owner.participantId ?? null,
+    ipHash: owner.ipHash ?? null,
+    codeHash: `code-${ticketNumber}`,
+    createdAt: NOW,
+  };
+}
+
+export function aDraw(lotteryId: LotteryId, drawnAt: Date, winners: DrawRecord['winners'] = []): DrawRecord {
+  return {
+    lotteryId,
+    drawnAt,
+    algorithm: 'fairdraw-v1',
+    commitment: 'c'.repeat(64),
+    seed: 'a'.repeat(64),
+    entriesDigest: 'd'.repeat(64),
+    n: winners.length,
+    randomness: 'b'.repeat(64),
+    winners,
+  };
+}

@@ -1,0 +1,122 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { Repositories, UnitOfWork } from '../ports/repositories.js';
+import { inMemoryParticipants, inMemoryRefreshTokens } from './in-memory-accounts.js';
+import { inMemoryBallots, inMemoryPools } from './in-memory-ballots.js';
+import { inMemoryDraws, inMemoryIdempotency } from './in-memory-draws.js';
+import { inMemoryLotteries } from './in-memory-lotteries.js';
+import {
+  committedSession,
+  copyStore,
+  emptyStore,
+  type Session,
+  type Store,
+  type Transaction,
+  transactionSession,
+} from './in-memory-store.js';
+
+export interface InMemoryUnitOfWork extends UnitOfWork {
+  /** How many outermost transactions committed; lets a test see that work was (not) applied. */
+  readonly commits: number;
+}
+
+/**
+ * Behaves like the PostgreSQL unit of work, so use-case tests mean something:
+ * - `run` works on a copy of the store and publishes it only when the work resolves, so a throw
+ *   rolls everything back; a unique violation aborts the transaction (later calls fail and the
+ *   end is a rollback even if the work swallowed the error), as PostgreSQL does.
+ * - outermost runs are serialised, which is at least as strict as PostgreSQL's row locks;
+ * - a `run` inside a `run` (same async context) joins the open transaction;
+ * - `reads` sees committed data only, and each write through it commits on its own.
+ */
+export function createInMemoryUnitOfWork(): InMemoryUnitOfWork {
+  let committed = emptyStore();
+  let commits = 0;
+  const heldLocks = new Set<string>();
+  const open = new AsyncLocalStorage<Repositories>();
+  let tail: Promise<void> = Promise.resolve();
+
+  async function exclusive<T>(work: () => Promise<T>): Promise<T> {
+    const previous = tail;
+    let release = () => {};
+    tail = new Promise((resolve) => {
+      release = resolve;
+    });
+    await previous;
+    try {
+      return await work();
+    } finally {
+      release();
+    }
+  }
+
+  async function run<T>(work: (repos: Repositories) => Promise<T>): Promise<T> {
+    const joined = open.getStore();
+    if (joined) return work(joined);
+    return exclusive(async () => {
+      const tx: Transaction = { store: copyStore(committed), aborted: false, ended: false, locks: new Set() };
+      const repos = repositoriesOver(transactionSession(tx, heldLocks));
+      try {
+        const result = await open.run(repos, () => work(repos));
+        if (!tx.aborted) {
+          committed = tx.store;
+          commits += 1;
+        }
+        return result;
+      } finally {
+        tx.ended = true;
+        for (const key of tx.locks) heldLocks.delete(key);
+      }
+    });
+  }
+
+  const reads = autocommit(repositoriesOver(committedSession(() => committed, heldLocks)), run);
+  return {
+    run,
+    reads,
+    get commits() {
+      return commits;
+    },
+  };
+}
+
+function repositoriesOver(session: Session): Repositories {
+  return {
+    participants: inMemoryParticipants(session),
+    refreshTokens: inMemoryRefreshTokens(session),
+    lotteries: inMemoryLotteries(session),
+    ballots: inMemoryBallots(session),
+    pools: inMemoryPools(session),
+    draws: inMemoryDraws(session),
+    idempotency: inMemoryIdempotency(session),
+  };
+}
+
+const WRITES: { readonly [K in keyof Repositories]: readonly (keyof Repositories[K])[] } = {
+  participants: ['add'],
+  refreshTokens: ['add', 'spend', 'revokeFamily'],
+  lotteries: ['add', 'save'],
+  ballots: ['addMany'],
+  pools: ['write'],
+  draws: ['add'],
+  idempotency: ['save'],
+};
+
+/** Routes each write made through `reads` into its own one-statement transaction. */
+function autocommit(direct: Repositories, run: UnitOfWork['run']): Repositories {
+  const wrapped: Record<string, Record<string, unknown>> = {};
+  for (const [name, repo] of Object.entries(direct) as [keyof Repositories, Record<string, unknown>][]) {
+    const writes = WRITES[name] as readonly string[];
+    wrapped[name] = Object.fromEntries(
+      Object.entries(repo).map(([method, fn]) => [
+        method,
+        writes.includes(method)
+          ? (...args: unknown[]) =>
+              run((repos) => (repos[name] as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>)[method]!(...args))
+          : fn,
+      ]),
+    );
+  }
+  return wrapped as unknown as Repositories;
+}
+
+export type { Store };
