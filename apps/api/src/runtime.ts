@@ -1,0 +1,61 @@
+import { resolve } from 'node:path';
+import { cryptoRandom, type Deps, hmacHasher, systemClock } from '@fairdraw/application';
+import {
+  createDatabase,
+  createPostgresUnitOfWork,
+  migrateToLatest,
+  startEmbeddedPostgres,
+} from '@fairdraw/adapters-postgres';
+import { sql } from 'kysely';
+import { argon2Hasher } from './argon2-hasher.js';
+import { deriveKey, jwtSecret } from './secrets.js';
+import type { Settings } from './settings.js';
+
+/**
+ * What both processes share: the database (embedded when no DATABASE_URL is given), the
+ * migrations and the use cases' dependencies. Each app adds its own front (HTTP or jobs).
+ */
+export interface Runtime {
+  readonly deps: Deps;
+  readonly jwtSecret: string;
+  readonly responseKey: Buffer;
+  readonly embedded: boolean;
+  pingDatabase(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function startRuntime(settings: Settings, options: { migrate: boolean }): Promise<Runtime> {
+  const embedded = settings.DATABASE_URL === undefined;
+  const dataDir = resolve(settings.DATA_DIR);
+  const server = embedded ? await startEmbeddedPostgres({ dataDir: resolve(dataDir, 'postgres') }) : null;
+  try {
+    const db = createDatabase(server?.url ?? settings.DATABASE_URL ?? '', { poolSize: settings.DATABASE_POOL_SIZE });
+    if (options.migrate || embedded) await migrateToLatest(db);
+    const secret = await jwtSecret(settings.JWT_SECRET, embedded, dataDir);
+    const hashSecret = settings.HASH_SECRET ?? deriveKey(secret, 'keyed-hash').toString('hex');
+    const deps: Deps = {
+      uow: createPostgresUnitOfWork(db),
+      clock: systemClock,
+      random: cryptoRandom,
+      passwords: argon2Hasher,
+      keyed: hmacHasher(hashSecret),
+      settings: { timeZone: settings.SERVICE_TIMEZONE, refreshTokenTtlMs: settings.REFRESH_TOKEN_TTL },
+    };
+    return {
+      deps,
+      jwtSecret: secret,
+      responseKey: deriveKey(secret, 'idempotent-responses'),
+      embedded,
+      pingDatabase: async () => {
+        await sql`select 1`.execute(db);
+      },
+      close: async () => {
+        await db.destroy();
+        await server?.stop();
+      },
+    };
+  } catch (error) {
+    await server?.stop();
+    throw error;
+  }
+}

@@ -1,0 +1,58 @@
+import { isValidTimeZone } from '@fairdraw/domain';
+import { z } from 'zod';
+
+const duration = z
+  .string()
+  .regex(/^\d+(ms|s|m|h|d)$/, 'a duration such as 15m, 12h or 30d')
+  .transform((value) => {
+    const [, amount, unit] = /^(\d+)(ms|s|m|h|d)$/.exec(value) ?? [];
+    const ms = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[unit as 'ms'];
+    return Number(amount) * ms;
+  });
+
+const flag = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+const optional = z.string().trim().min(1).optional().catch(undefined);
+
+/** Every environment variable the service reads (API.md "Settings"), parsed once at start-up. */
+export const settingsSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().default('127.0.0.1'),
+  DATABASE_URL: optional,
+  DATA_DIR: z.string().default('./.data'),
+  REDIS_URL: optional,
+  JWT_SECRET: optional.refine((s) => s === undefined || Buffer.byteLength(s) >= 32, 'JWT_SECRET must be at least 32 bytes'),
+  HASH_SECRET: optional,
+  ACCESS_TOKEN_TTL: duration.default('15m'),
+  REFRESH_TOKEN_TTL: duration.default('30d'),
+  ADMIN_USERNAME: optional,
+  ADMIN_PASSWORD: optional,
+  ADMIN_IP_ALLOWLIST: z
+    .string()
+    .optional()
+    .transform((v) => (v ?? '').split(',').map((s) => s.trim()).filter(Boolean)),
+  TRUST_PROXY: flag.default(false),
+  SERVICE_TIMEZONE: z.string().default('UTC').refine(isValidTimeZone, 'SERVICE_TIMEZONE must be an IANA time zone'),
+  DRAW_CRON: z.string().default('0 0 * * *'),
+  DAILY_LOTTERIES: flag.default(true),
+  DAILY_LOTTERY_DAYS_AHEAD: z.coerce.number().int().min(1).max(366).default(7),
+  DRAW_ATTEMPTS: z.coerce.number().int().min(1).default(10),
+  DRAW_RETRY_DELAY_MS: z.coerce.number().int().min(0).default(60_000),
+  RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
+  AUTH_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(30),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).default(20),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export type Settings = z.infer<typeof settingsSchema>;
+
+export function readSettings(env: NodeJS.ProcessEnv): Settings {
+  const parsed = settingsSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new Error(`invalid settings:\n${lines.join('\n')}`);
+  }
+  if (parsed.data.ADMIN_USERNAME !== undefined && parsed.data.ADMIN_PASSWORD === undefined) {
+    throw new Error('invalid settings:\n  ADMIN_PASSWORD: required when ADMIN_USERNAME is set');
+  }
+  return parsed.data;
+}
