@@ -22,18 +22,18 @@ export const settingsSchema = z.object({
   REDIS_URL: optional,
   JWT_SECRET: optional.refine((s) => s === undefined || Buffer.byteLength(s) >= 32, 'JWT_SECRET must be at least 32 bytes'),
   HASH_SECRET: optional,
-  ACCESS_TOKEN_TTL: duration.default('15m'),
-  REFRESH_TOKEN_TTL: duration.default('30d'),
+  ACCESS_TOKEN_TTL: duration.prefault('15m'),
+  REFRESH_TOKEN_TTL: duration.prefault('30d'),
   ADMIN_USERNAME: optional,
   ADMIN_PASSWORD: optional,
   ADMIN_IP_ALLOWLIST: z
     .string()
     .optional()
     .transform((v) => (v ?? '').split(',').map((s) => s.trim()).filter(Boolean)),
-  TRUST_PROXY: flag.default(false),
+  TRUST_PROXY: flag.prefault('false'),
   SERVICE_TIMEZONE: z.string().default('UTC').refine(isValidTimeZone, 'SERVICE_TIMEZONE must be an IANA time zone'),
   DRAW_CRON: z.string().default('0 0 * * *'),
-  DAILY_LOTTERIES: flag.default(true),
+  DAILY_LOTTERIES: flag.prefault('true'),
   DAILY_LOTTERY_DAYS_AHEAD: z.coerce.number().int().min(1).max(366).default(7),
   DRAW_ATTEMPTS: z.coerce.number().int().min(1).default(10),
   DRAW_RETRY_DELAY_MS: z.coerce.number().int().min(0).default(60_000),
