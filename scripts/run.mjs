@@ -1,0 +1,42 @@
+#!/usr/bin/env node
+// `npm start` / `npm test` on a fresh clone with nothing but Node and npm: install with pnpm 12
+// (fetched through npx when it is not on the PATH), build, then run. Plain JS: nothing is built yet.
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const task = process.argv[2];
+const bin = (name) => `${root}node_modules/.bin/${name}`;
+
+function runOrExit(command, args) {
+  const result = spawnSync(command, args, { cwd: root, stdio: 'inherit' });
+  if (result.status !== 0) process.exit(result.status ?? 1);
+}
+
+function pnpmCommand() {
+  try {
+    if (execFileSync('pnpm', ['--version'], { encoding: 'utf8' }).startsWith('12.')) return ['pnpm', []];
+  } catch {}
+  return ['npx', ['--yes', 'pnpm@12']];
+}
+
+const [pnpm, prefix] = pnpmCommand();
+runOrExit(pnpm, [...prefix, 'install', '--frozen-lockfile', '--reporter=silent']);
+runOrExit(bin('tsc'), ['-b']);
+
+if (task === 'test') {
+  if (!existsSync('/usr/bin/redis-server') && spawnSync('redis-server', ['--version']).status !== 0) {
+    console.warn('redis-server is not installed: the worker tests will fail. Install it with `apt-get install -y redis-server`.');
+  }
+  runOrExit(bin('vitest'), ['run', ...process.argv.slice(3)]);
+} else if (task === 'start' || task === 'worker') {
+  const entry = task === 'start' ? 'apps/api/dist/main.js' : 'apps/worker/dist/main.js';
+  const child = spawn(process.execPath, [`${root}${entry}`], { stdio: 'inherit' });
+  // Hand signals on, so Ctrl-C or a SIGTERM to this wrapper shuts the service down cleanly.
+  for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
+  child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
+} else {
+  console.error('usage: node scripts/run.mjs start|worker|test');
+  process.exit(2);
+}
