@@ -1,0 +1,54 @@
+import type { Lottery } from '@fairdraw/domain';
+import { type CloseDueOutcome, closeDueLotteries } from './close-due-lotteries.js';
+import type { Deps } from './deps.js';
+import { provisionDailyLotteries } from './provision-daily-lotteries.js';
+
+export interface ScheduledDraws {
+  /** DAILY_LOTTERIES: keep one lottery open for each of the next `daysAhead` dates. */
+  readonly dailyLotteries: boolean;
+  readonly daysAhead: number;
+  /** Close what was due at this instant (never later than now); now when absent. */
+  readonly asOf?: Date | undefined;
+}
+
+export interface ScheduledDrawsOutcome extends CloseDueOutcome {
+  readonly provisioned: readonly Lottery[];
+  /** Why provisioning failed, if it did; the draws still ran. */
+  readonly provisionError: string | null;
+}
+
+/**
+ * Thrown when part of a tick failed, so that the scheduler retries the whole tick. Not a
+ * DomainError: nothing a client did is wrong, the store or the process misbehaved. The outcome
+ * says what did succeed; a retry redoes only what is still missing.
+ */
+export class ScheduledDrawsFailed extends Error {
+  override readonly name = 'ScheduledDrawsFailed';
+  constructor(readonly outcome: ScheduledDrawsOutcome) {
+    const parts = outcome.failed.map((f) => `lottery ${f.lotteryId}: ${f.error}`);
+    if (outcome.provisionError !== null) parts.unshift(`provisioning: ${outcome.provisionError}`);
+    super(`scheduled draws failed (${parts.join('; ')})`);
+  }
+}
+
+/**
+ * One tick of the timetable: provision the coming daily lotteries, then close and draw every
+ * lottery that is due. Everything it does is decided by the database and the clock, so a late,
+ * repeated or concurrent tick (BullMQ delivers at least once) does the missing work once.
+ */
+export async function runScheduledDraws(deps: Deps, command: ScheduledDraws): Promise<ScheduledDrawsOutcome> {
+  let provisioned: readonly Lottery[] = [];
+  let provisionError: string | null = null;
+  if (command.dailyLotteries) {
+    try {
+      provisioned = await provisionDailyLotteries(deps, { daysAhead: command.daysAhead });
+    } catch (error) {
+      // A provisioning failure must not hold back the draws, which are what midnight is for.
+      provisionError = error instanceof Error ? error.message : String(error);
+    }
+  }
+  const closed = await closeDueLotteries(deps, command.asOf ? { asOf: command.asOf } : {});
+  const outcome: ScheduledDrawsOutcome = { ...closed, provisioned, provisionError };
+  if (outcome.failed.length > 0 || provisionError !== null) throw new ScheduledDrawsFailed(outcome);
+  return outcome;
+}
