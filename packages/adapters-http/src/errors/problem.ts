@@ -1,0 +1,52 @@
+import type { FieldProblem } from '@fairdraw/domain';
+import type { FastifyReply } from 'fastify';
+import { type HttpOnlyCode, type ProblemCode, STATUS_OF, TITLE_OF } from './status-table.js';
+
+/** RFC 9457 problem details as API.md shapes them. */
+export interface Problem {
+  readonly type: string;
+  readonly title: string;
+  readonly status: number;
+  readonly detail: string;
+  readonly code: ProblemCode;
+  readonly errors?: readonly FieldProblem[];
+}
+
+/**
+ * A failure only the HTTP layer knows (rate limits, readiness); business and access failures
+ * are the domain's DomainError.
+ */
+export class HttpProblem extends Error {
+  override readonly name = 'HttpProblem';
+  constructor(
+    readonly code: HttpOnlyCode,
+    message: string,
+    readonly errors: readonly FieldProblem[] = [],
+  ) {
+    super(message);
+  }
+}
+
+/** Problem types are URNs: stable identifiers that promise no documentation page at an address. */
+export const PROBLEM_TYPE_BASE = 'urn:fairdraw:problem:';
+
+export function problemOf(code: ProblemCode, detail: string, errors: readonly FieldProblem[] = []): Problem {
+  const status = STATUS_OF[code];
+  return {
+    type: `${PROBLEM_TYPE_BASE}${code.toLowerCase().replaceAll('_', '-')}`,
+    title: TITLE_OF[status] ?? 'Error',
+    status,
+    detail,
+    code,
+    ...(errors.length > 0 ? { errors } : {}),
+  };
+}
+
+export function sendProblem(reply: FastifyReply, problem: Problem): FastifyReply {
+  // The payload is serialised here so that no route's response schema is applied to it.
+  return reply
+    .code(problem.status)
+    .type('application/problem+json; charset=utf-8')
+    .serializer((payload) => JSON.stringify(payload))
+    .send(problem);
+}

@@ -1,0 +1,54 @@
+import type { ErrorCode } from '@fairdraw/domain';
+
+/** Codes the HTTP layer raises itself, beyond the domain's. */
+export type HttpOnlyCode = 'RATE_LIMITED' | 'PAYLOAD_TOO_LARGE' | 'UNSUPPORTED_MEDIA_TYPE' | 'SERVICE_UNAVAILABLE' | 'INTERNAL';
+export type ProblemCode = ErrorCode | HttpOnlyCode;
+
+/** The one table of API.md's error codes: every problem response takes its status from here. */
+export const STATUS_OF: Readonly<Record<ProblemCode, number>> = {
+  VALIDATION_FAILED: 400,
+  INVALID_VERIFICATION_CODE: 400,
+  TOO_MANY_PRIZES: 400,
+  INVALID_CREDENTIALS: 401,
+  UNAUTHORIZED: 401,
+  FORBIDDEN: 403,
+  IP_NOT_ALLOWED: 403,
+  ADMIN_CANNOT_PLAY: 403,
+  ENTRY_LIMIT_REACHED: 403,
+  LOTTERY_NOT_FOUND: 404,
+  NOT_FOUND: 404,
+  USERNAME_TAKEN: 409,
+  EMAIL_TAKEN: 409,
+  CLOSING_DATE_TAKEN: 409,
+  LOTTERY_CLOSED: 409,
+  LOTTERY_NOT_CLOSED: 409,
+  ALREADY_CLOSED: 409,
+  ALREADY_DRAWN: 409,
+  TICKET_TAKEN: 409,
+  NOT_DRAWN: 409,
+  IDEMPOTENCY_IN_PROGRESS: 409,
+  SOLD_OUT: 410,
+  PAYLOAD_TOO_LARGE: 413,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  IDEMPOTENCY_KEY_REUSED: 422,
+  RATE_LIMITED: 429,
+  INTERNAL: 500,
+  SERVICE_UNAVAILABLE: 503,
+};
+
+export const TITLE_OF: Readonly<Record<number, string>> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  406: 'Not Acceptable',
+  409: 'Conflict',
+  410: 'Gone',
+  413: 'Content Too Large',
+  415: 'Unsupported Media Type',
+  422: 'Unprocessable Content',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  503: 'Service Unavailable',
+};

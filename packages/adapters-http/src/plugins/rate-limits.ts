@@ -1,0 +1,46 @@
+import rateLimit from '@fastify/rate-limit';
+import type { FastifyInstance, FastifyReply, FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
+import { clientIp } from '../auth/client-ip.js';
+import { HttpProblem } from '../errors/problem.js';
+
+export interface RateLimitSettings {
+  readonly perMinute: number;
+  readonly authPerMinute: number;
+}
+
+const MINUTE_MS = 60_000;
+
+const tooMany = (retryAfterSeconds: number) =>
+  new HttpProblem('RATE_LIMITED', `too many requests from this address; retry in ${retryAfterSeconds} s`);
+
+/**
+ * Every request counts against RATE_LIMIT_PER_MINUTE per client IP, unknown routes included,
+ * except routes with `config: { rateLimit: false }` (health probes: an orchestrator polling from
+ * one address must never see a 429 and restart a healthy instance). The limiter is a global
+ * onRequest hook so it runs before the guards: a flood of bad tokens is throttled, not answered.
+ * The /auth/* routes also share one stricter counter per IP, returned as an extra hook, because
+ * password guessing is the abuse worth slowing down. Counts live in this process.
+ */
+export async function registerRateLimits(app: FastifyInstance, settings: RateLimitSettings): Promise<onRequestAsyncHookHandler> {
+  const keyGenerator = (request: FastifyRequest) => clientIp(request);
+  await app.register(rateLimit, {
+    global: false,
+    keyGenerator,
+    errorResponseBuilder: (_request, context) => tooMany(Math.ceil(context.ttl / 1000)),
+  });
+
+  const general = app.rateLimit({ max: settings.perMinute, timeWindow: MINUTE_MS });
+  app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
+    if (request.routeOptions.config.rateLimit === false) return;
+    await general.call(app, request, reply);
+  });
+
+  const authLimiter = app.createRateLimit({ max: settings.authPerMinute, timeWindow: MINUTE_MS });
+  return async (request, reply) => {
+    const outcome = await authLimiter(request);
+    if (!outcome.isAllowed && outcome.isExceeded) {
+      reply.header('retry-after', String(outcome.ttlInSeconds));
+      throw tooMany(outcome.ttlInSeconds);
+    }
+  };
+}

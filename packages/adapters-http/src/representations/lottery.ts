@@ -1,0 +1,60 @@
+import type { Lottery } from '@fairdraw/domain';
+import { z } from 'zod';
+import { CalendarDate, Id, Timestamp } from '../schemas/common.js';
+
+export const PrizeSchema = z.object({ name: z.string(), amount: z.int() });
+export const EntrySchema = z.object({
+  guests: z.boolean(),
+  per_participant_limit: z.int().nullable(),
+  per_ip_limit: z.int().nullable(),
+});
+
+export const LotterySchema = z
+  .object({
+    id: Id,
+    name: z.string(),
+    status: z.enum(['open', 'closed', 'drawn']),
+    closes_on: CalendarDate.nullable(),
+    closes_at: Timestamp.nullable(),
+    ticket_limit: z.int().nullable(),
+    tickets_issued: z.int(),
+    tickets_available: z.int().nullable().describe('null for an unlimited pool'),
+    prizes: z.array(PrizeSchema),
+    entry: EntrySchema,
+    commitment: z.string().describe('hex(sha256(seed)), published before any ballot'),
+    created_at: Timestamp,
+    closed_at: Timestamp.nullable(),
+    drawn_at: Timestamp.nullable(),
+  })
+  .meta({ id: 'Lottery' });
+
+const iso = (d: Date | null) => (d === null ? null : d.toISOString());
+
+/**
+ * A lottery as clients see it at `now`: past its closing instant it is closed even before the
+ * worker records the close, and then its closed_at is that instant.
+ */
+export function lotteryView(lottery: Lottery, now: Date): z.output<typeof LotterySchema> {
+  const s = lottery.toState();
+  const closedAt = s.closedAt ?? (lottery.isDue(now) ? s.closesAt : null);
+  return {
+    id: s.id,
+    name: s.name,
+    status: lottery.statusAt(now),
+    closes_on: s.closesOn,
+    closes_at: iso(s.closesAt),
+    ticket_limit: s.ticketLimit,
+    tickets_issued: s.ticketsIssued,
+    tickets_available: lottery.ticketsRemaining,
+    prizes: s.prizes.map((p) => ({ name: p.name, amount: p.amount })),
+    entry: {
+      guests: s.entry.guests,
+      per_participant_limit: s.entry.perParticipantLimit,
+      per_ip_limit: s.entry.perIpLimit,
+    },
+    commitment: s.commitment,
+    created_at: s.createdAt.toISOString(),
+    closed_at: iso(closedAt),
+    drawn_at: iso(s.drawnAt),
+  };
+}

@@ -1,0 +1,70 @@
+import type { Deps } from '@fairdraw/application';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { type JwtSettings, registerAccessTokens } from './auth/access-tokens.js';
+import { installGuards } from './auth/guards.js';
+import { ipAllowlist } from './auth/ip-allowlist.js';
+import { installErrorHandling } from './errors/error-handler.js';
+import { responseCipher } from './idempotency/response-cipher.js';
+import { registerApiDocs } from './plugins/api-docs.js';
+import { acceptJsonOnly, BODY_LIMIT_BYTES } from './plugins/json-body.js';
+import { registerRateLimits } from './plugins/rate-limits.js';
+import { installSecurityHeaders } from './plugins/security-headers.js';
+import { accountRoutes } from './routes/accounts.js';
+import { ballotRoutes } from './routes/ballots.js';
+import type { RouteContext } from './routes/context.js';
+import { drawRoutes } from './routes/draws.js';
+import { healthRoutes, type Readiness } from './routes/health.js';
+import { lotteryRoutes } from './routes/lotteries.js';
+
+export interface ServerOptions {
+  readonly deps: Deps;
+  readonly jwt: JwtSettings;
+  /** IPs and CIDRs allowed to call admin endpoints; empty allows any address. */
+  readonly adminIpAllowlist: readonly string[];
+  /** Honour X-Forwarded-For (left-most entry) for the client IP. */
+  readonly trustProxy: boolean;
+  readonly rateLimitPerMinute: number;
+  /** The stricter per-IP limit shared by /auth/*; defaults to a fifth of rateLimitPerMinute. */
+  readonly authRateLimitPerMinute?: number | undefined;
+  /** pino options, or false for silence. */
+  readonly logger: Exclude<FastifyServerOptions['logger'], undefined>;
+  /** Key material for encrypting stored idempotent responses (they hold verification codes). */
+  readonly responseSecret: string;
+  /** Named checks, each 'ok' or a reason; anything else makes /health/ready a 503. */
+  readonly readiness: Readiness;
+  /** More routes on the same server (the /verify page), registered after the API's. */
+  readonly extend?: ((app: FastifyInstance) => Promise<void> | void) | undefined;
+}
+
+/** Builds the HTTP API without listening, so tests drive it through `inject`. */
+export async function buildServer(options: ServerOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: options.logger,
+    trustProxy: options.trustProxy,
+    bodyLimit: BODY_LIMIT_BYTES,
+    return503OnClosing: true,
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  installErrorHandling(app);
+  acceptJsonOnly(app);
+
+  installSecurityHeaders(app);
+  const authRateLimit = await registerRateLimits(app, {
+    perMinute: options.rateLimitPerMinute,
+    authPerMinute: options.authRateLimitPerMinute ?? Math.max(1, Math.floor(options.rateLimitPerMinute / 5)),
+  });
+  const tokens = await registerAccessTokens(app, options.jwt);
+  const guards = installGuards(app, tokens, ipAllowlist(options.adminIpAllowlist));
+  await registerApiDocs(app);
+
+  const context: RouteContext = { deps: options.deps, tokens, guards, cipher: responseCipher(options.responseSecret), authRateLimit };
+  healthRoutes(app, options.readiness);
+  accountRoutes(app, context);
+  lotteryRoutes(app, context);
+  ballotRoutes(app, context);
+  drawRoutes(app, context);
+  await options.extend?.(app);
+  return app;
+}
