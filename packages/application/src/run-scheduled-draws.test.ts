@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { UnitOfWork } from './ports/repositories.js';
 import { runScheduledDraws, ScheduledDrawsFailed } from './run-scheduled-draws.js';
-import { createInMemoryUnitOfWork, testDeps } from './testing/index.js';
+import { createInMemoryUnitOfWork } from './testing/in-memory-unit-of-work.js';
+import { testDeps } from './testing/test-deps.js';
 
 const daily = { dailyLotteries: true, daysAhead: 7 };
 
@@ -13,12 +14,12 @@ async function allLotteries(uow: UnitOfWork) {
 /** Ticks at every instant given and says which dates each tick drew. */
 async function drawnAt(deps: ReturnType<typeof testDeps>, instants: string[]) {
   const byDate = new Map((await allLotteries(deps.uow)).map((l) => [l.id as string, l.closesOn]));
-  const out: [string, (string | null | undefined)[]][] = [];
+  const out: [string, string[]][] = [];
   for (const at of instants) {
     deps.clock.set(at);
     const outcome = await runScheduledDraws(deps, daily);
     for (const l of outcome.provisioned) byDate.set(l.id, l.toState().closesOn);
-    out.push([at, outcome.drawn.map((d) => byDate.get(d.lotteryId))]);
+    out.push([at, outcome.drawn.map((d) => String(byDate.get(d.lotteryId))).sort()]);
   }
   return out;
 }
