@@ -3,10 +3,14 @@ import { defineConfig } from 'vitest/config';
 // vitest 4 reads `test.projects`, not vitest.workspace.ts. The `source` condition makes
 // workspace packages resolve to their TypeScript sources, so tests need no build.
 const conditions = ['source', 'node', 'import', 'module', 'default'];
+// Vitest hands the SSR conditions to Node as --conditions. With 'import' among them, a CommonJS
+// package's require() of a dual package (pg → pg-pool) gets the ESM build and breaks; Vite adds
+// import/require/default by itself, so the SSR list names only what it must add.
+const ssrConditions = ['source', 'node', 'development|production'];
 
 const project = (name: string, include: string[], extra: Record<string, unknown> = {}) => ({
   resolve: { conditions },
-  ssr: { resolve: { conditions, externalConditions: ['source'] } },
+  ssr: { resolve: { conditions: ssrConditions, externalConditions: ['source'] } },
   test: { name, include, ...extra },
 });
 
