@@ -8,7 +8,7 @@ import {
   type Prize,
   registerParticipant,
 } from '@fairdraw/domain';
-import type { Ballot, DrawRecord } from '../ports/repositories.js';
+import type { Ballot, DrawRecord, Page, PageRequest, UnitOfWork } from '../ports/repositories.js';
 
 let lastMs = 0;
 let sequence = 0;
@@ -86,4 +86,25 @@ export function aDraw(lotteryId: LotteryId, drawnAt: Date, winners: DrawRecord['
     randomness: 'b'.repeat(64),
     winners,
   };
+}
+
+/** Stores fixtures through the unit of work under test; ballots need their lottery and owner to exist. */
+export async function stored<T extends Lottery | Participant>(uow: UnitOfWork, item: T): Promise<T> {
+  await uow.run(async (repos) => {
+    if (item instanceof Lottery) await repos.lotteries.add(item);
+    else await repos.participants.add(item);
+  });
+  return item;
+}
+
+/** Every page of a paginated list, following the cursors. */
+export async function allPages<T>(fetch: (page: PageRequest) => Promise<Page<T>>, limit: number): Promise<T[][]> {
+  const pages: T[][] = [];
+  let cursor: string | null = null;
+  do {
+    const page: Page<T> = await fetch({ limit, cursor });
+    pages.push([...page.items]);
+    cursor = page.nextCursor;
+  } while (cursor !== null && pages.length < 1000);
+  return pages;
 }

@@ -22,8 +22,8 @@ export interface InMemoryUnitOfWork extends UnitOfWork {
 /**
  * Behaves like the PostgreSQL unit of work, so use-case tests mean something:
  * - `run` works on a copy of the store and publishes it only when the work resolves, so a throw
- *   rolls everything back; a unique violation aborts the transaction (later calls fail and the
- *   end is a rollback even if the work swallowed the error), as PostgreSQL does.
+ *   rolls everything back; a unique violation aborts the transaction: later calls fail, and if
+ *   the work swallows the error, `run` still rejects and nothing is applied, as with PostgreSQL.
  * - outermost runs are serialised, which is at least as strict as PostgreSQL's row locks;
  * - a `run` inside a `run` (same async context) joins the open transaction;
  * - `reads` sees committed data only, and each write through it commits on its own.
@@ -57,10 +57,10 @@ export function createInMemoryUnitOfWork(): InMemoryUnitOfWork {
       const repos = repositoriesOver(transactionSession(tx, heldLocks));
       try {
         const result = await open.run(repos, () => work(repos));
-        if (!tx.aborted) {
-          committed = tx.store;
-          commits += 1;
-        }
+        // PostgreSQL answers COMMIT with ROLLBACK here, and Kysely turns that into an error.
+        if (tx.aborted) throw new Error('Transaction was rolled back instead of committed');
+        committed = tx.store;
+        commits += 1;
         return result;
       } finally {
         tx.ended = true;

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { aLottery, aParticipant } from './fixtures.js';
-import { createInMemoryUnitOfWork } from './index.js';
+import { createInMemoryUnitOfWork, describeRepositoryContract } from './index.js';
+
+describeRepositoryContract('in-memory', async () => ({ uow: createInMemoryUnitOfWork(), teardown: async () => {} }));
 
 describe('in-memory unit of work', () => {
   it('rolls back everything when the work throws', async () => {

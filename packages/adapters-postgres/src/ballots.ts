@@ -1,0 +1,104 @@
+import type { Ballot, BallotRepository, BallotWithOwner } from '@fairdraw/application';
+import { BallotId, LotteryId, ParticipantId } from '@fairdraw/domain';
+import { type Kysely, type Selectable, sql } from 'kysely';
+import { decodeCursor, fetchSize, isTicketKey, isUuidKey, pageFrom } from './cursor.js';
+import type { BallotsTable, Database } from './database.js';
+import { uniquely } from './errors.js';
+
+const toBallot = (row: Selectable<BallotsTable>): Ballot => ({
+  id: BallotId(row.id),
+  lotteryId: LotteryId(row.lottery_id),
+  ticketNumber: row.ticket_number,
+  participantId: row.participant_id === null ? null : ParticipantId(row.participant_id),
+  ipHash: row.ip_hash,
+  codeHash: row.code_hash,
+  createdAt: row.created_at,
+});
+
+type OwnedRow = Selectable<BallotsTable> & { username: string | null };
+const toOwned = (row: OwnedRow): BallotWithOwner => ({ ...toBallot(row), username: row.username });
+
+/** Rows read at most this many at a time while streaming entries. */
+const STREAM_CHUNK = 1000;
+
+export function postgresBallots(db: Kysely<Database>): BallotRepository {
+  const withOwner = () =>
+    db.selectFrom('ballots').leftJoin('participants', 'participants.id', 'ballots.participant_id').selectAll('ballots').select('participants.username');
+  const count = async (lotteryId: string, column: 'participant_id' | 'ip_hash', value: string) => {
+    const row = await db
+      .selectFrom('ballots')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('lottery_id', '=', lotteryId)
+      .where(column, '=', value)
+      .executeTakeFirstOrThrow();
+    return row.n;
+  };
+  return {
+    async addMany(ballots) {
+      if (ballots.length === 0) return;
+      const rows = ballots.map((b) => ({
+        id: b.id,
+        lottery_id: b.lotteryId,
+        ticket_number: b.ticketNumber,
+        participant_id: b.participantId,
+        ip_hash: b.ipHash,
+        code_hash: b.codeHash,
+        created_at: b.createdAt,
+      }));
+      // The unique (lottery_id, ticket_number) constraint is the last line against a ticket issued twice.
+      await uniquely(db.insertInto('ballots').values(rows).execute());
+    },
+    countByParticipant: (lotteryId, participantId) => count(lotteryId, 'participant_id', participantId),
+    countByIpHash: (lotteryId, ipHash) => count(lotteryId, 'ip_hash', ipHash),
+    async findByTicket(lotteryId, ticketNumber) {
+      const row = await db
+        .selectFrom('ballots')
+        .selectAll()
+        .where('lottery_id', '=', lotteryId)
+        .where('ticket_number', '=', ticketNumber)
+        .executeTakeFirst();
+      return row ? toBallot(row) : null;
+    },
+    async listByLottery(lotteryId, page) {
+      let query = withOwner().where('ballots.lottery_id', '=', lotteryId);
+      if (page.cursor !== null) query = query.where('ballots.ticket_number', '>', decodeCursor(page.cursor, isTicketKey));
+      const rows = await query.orderBy('ballots.ticket_number').limit(fetchSize(page.limit)).execute();
+      return pageFrom(rows, page.limit, toOwned, (row) => row.ticket_number);
+    },
+    async listByParticipant(participantId, lotteryId, page) {
+      let query = db.selectFrom('ballots').selectAll().where('participant_id', '=', participantId);
+      if (lotteryId !== null) query = query.where('lottery_id', '=', lotteryId);
+      if (page.cursor !== null) query = query.where('id', '<', decodeCursor(page.cursor, isUuidKey));
+      const rows = await query.orderBy('id', 'desc').limit(fetchSize(page.limit)).execute();
+      return pageFrom(rows, page.limit, toBallot, (row) => row.id);
+    },
+    // A server-side cursor (pg-cursor): memory stays constant however many entries there are.
+    async *streamEntries(lotteryId) {
+      const rows = db
+        .selectFrom('ballots')
+        .select(['ticket_number', 'id'])
+        .where('lottery_id', '=', lotteryId)
+        .orderBy('ticket_number')
+        .stream(STREAM_CHUNK);
+      for await (const row of rows) yield { ticketNumber: row.ticket_number, ballotId: BallotId(row.id) };
+    },
+    async atIndices(lotteryId, indices) {
+      if (indices.length === 0) return [];
+      const { rows } = await sql<OwnedRow & { idx: number }>`
+        select e.*, p.username
+        from (
+          select b.*, row_number() over (order by b.ticket_number) - 1 as idx
+          from ballots b where b.lottery_id = ${lotteryId}
+        ) e
+        left join participants p on p.id = e.participant_id
+        where e.idx = any(${[...indices]}::bigint[])`.execute(db);
+      const byIndex = new Map(rows.map((row) => [row.idx, row]));
+      return indices.map((index) => {
+        const row = byIndex.get(index);
+        if (row === undefined) throw new RangeError(`no entry at index ${index}`);
+        const { idx: _, ...ballot } = row;
+        return toOwned(ballot);
+      });
+    },
+  };
+}

@@ -1,0 +1,29 @@
+import { DomainError, type ErrorCode } from '@fairdraw/domain';
+
+/** Unique constraints (and unique indexes) whose violation is an expected business failure. */
+const UNIQUE: Readonly<Record<string, readonly [ErrorCode, string]>> = {
+  participants_username_key: ['USERNAME_TAKEN', 'this username is taken'],
+  participants_email_key: ['EMAIL_TAKEN', 'this email is taken'],
+  lotteries_closes_on_key: ['CLOSING_DATE_TAKEN', 'a lottery already closes on this date'],
+  ballots_lottery_ticket_key: ['TICKET_TAKEN', 'this ticket is taken'],
+  draws_pkey: ['ALREADY_DRAWN', 'this lottery has been drawn'],
+};
+
+const UNIQUE_VIOLATION = '23505';
+
+/** Runs a write and turns a known unique violation into its DomainError; anything else is rethrown. */
+export async function uniquely<T>(write: Promise<T>): Promise<T> {
+  try {
+    return await write;
+  } catch (error) {
+    const { code, constraint } = error as { code?: unknown; constraint?: unknown };
+    const known = code === UNIQUE_VIOLATION && typeof constraint === 'string' ? UNIQUE[constraint] : undefined;
+    if (known === undefined) throw error;
+    throw new DomainError(known[0], known[1]);
+  }
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** A string that PostgreSQL would reject as a uuid can name no row (rather than fail the query). */
+export const isUuid = (value: string): boolean => UUID.test(value);

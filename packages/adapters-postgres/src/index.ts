@@ -1,0 +1,4 @@
+export { createDatabase, type Database } from './database.js';
+export { type PostgresServer, startEmbeddedPostgres } from './embedded.js';
+export { migrateToLatest } from './migrations.js';
+export { createPostgresUnitOfWork } from './unit-of-work.js';

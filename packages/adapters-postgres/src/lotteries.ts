@@ -1,0 +1,109 @@
+import type { LotteryFilter, LotteryRepository } from '@fairdraw/application';
+import { isCalendarDate, Lottery, LotteryId, type LotteryState } from '@fairdraw/domain';
+import type { Insertable, Kysely, Selectable } from 'kysely';
+import { decodeCursor, fetchSize, isUuidKey, pageFrom } from './cursor.js';
+import type { Database, LotteriesTable } from './database.js';
+import { isUuid, uniquely } from './errors.js';
+
+function toLottery(row: Selectable<LotteriesTable>): Lottery {
+  return Lottery.restore({
+    id: LotteryId(row.id),
+    name: row.name,
+    status: row.status,
+    closesOn: row.closes_on,
+    closesAt: row.closes_at,
+    ticketLimit: row.ticket_limit,
+    ticketsIssued: row.tickets_issued,
+    prizes: row.prizes,
+    entry: { guests: row.guests, perParticipantLimit: row.per_participant_limit, perIpLimit: row.per_ip_limit },
+    seed: new Uint8Array(row.seed),
+    commitment: row.commitment,
+    entriesDigest: row.entries_digest,
+    entryCount: row.entry_count,
+    createdAt: row.created_at,
+    closedAt: row.closed_at,
+    drawnAt: row.drawn_at,
+  });
+}
+
+function toRow(s: LotteryState): Insertable<LotteriesTable> {
+  return {
+    id: s.id,
+    name: s.name,
+    status: s.status,
+    closes_on: s.closesOn,
+    closes_at: s.closesAt,
+    ticket_limit: s.ticketLimit,
+    tickets_issued: s.ticketsIssued,
+    prizes: JSON.stringify(s.prizes),
+    guests: s.entry.guests,
+    per_participant_limit: s.entry.perParticipantLimit,
+    per_ip_limit: s.entry.perIpLimit,
+    seed: Buffer.from(s.seed),
+    commitment: s.commitment,
+    entries_digest: s.entriesDigest,
+    entry_count: s.entryCount,
+    created_at: s.createdAt,
+    closed_at: s.closedAt,
+    drawn_at: s.drawnAt,
+  };
+}
+
+export function postgresLotteries(db: Kysely<Database>): LotteryRepository {
+  const byId = (id: string) => db.selectFrom('lotteries').selectAll().where('id', '=', id);
+  return {
+    async add(lottery) {
+      await uniquely(db.insertInto('lotteries').values(toRow(lottery.toState())).execute());
+    },
+    async findById(id) {
+      if (!isUuid(id)) return null;
+      const row = await byId(id).executeTakeFirst();
+      return row ? toLottery(row) : null;
+    },
+    // A ballot insert takes only KEY SHARE on its lottery, which does not conflict with a close's
+    // update: FOR UPDATE here is what makes closes and ballots wait for each other.
+    async lock(id) {
+      if (!isUuid(id)) return null;
+      const row = await byId(id).forUpdate().executeTakeFirst();
+      return row ? toLottery(row) : null;
+    },
+    async findByClosingDate(date) {
+      if (!isCalendarDate(date)) return null;
+      const row = await db.selectFrom('lotteries').selectAll().where('closes_on', '=', date).executeTakeFirst();
+      return row ? toLottery(row) : null;
+    },
+    async save(lottery) {
+      const { id, ...changes } = toRow(lottery.toState());
+      const result = await uniquely(db.updateTable('lotteries').set(changes).where('id', '=', id).executeTakeFirst());
+      if (result.numUpdatedRows === 0n) throw new Error(`lottery ${id} does not exist`);
+    },
+    async list(filter: LotteryFilter, page) {
+      let query = db.selectFrom('lotteries').selectAll();
+      if (filter.status !== undefined) query = query.where('status', '=', filter.status);
+      if (filter.closesFrom !== undefined) query = query.where('closes_on', '>=', filter.closesFrom);
+      if (filter.closesTo !== undefined) query = query.where('closes_on', '<=', filter.closesTo);
+      if (page.cursor !== null) query = query.where('id', '<', decodeCursor(page.cursor, isUuidKey));
+      const rows = await query.orderBy('id', 'desc').limit(fetchSize(page.limit)).execute();
+      return pageFrom(rows, page.limit, toLottery, (row) => row.id);
+    },
+    async findUndrawnDue(at) {
+      const rows = await db
+        .selectFrom('lotteries')
+        .select('id')
+        .where((eb) => eb.or([eb('status', '=', 'closed'), eb.and([eb('status', '=', 'open'), eb('closes_at', '<=', at)])]))
+        .orderBy('id')
+        .execute();
+      return rows.map((row) => LotteryId(row.id));
+    },
+    async closingDatesBetween(from, to) {
+      const rows = await db
+        .selectFrom('lotteries')
+        .select('closes_on')
+        .where('closes_on', '>=', from)
+        .where('closes_on', '<=', to)
+        .orderBy('closes_on')
+        .execute();
+      return rows.flatMap((row) => (row.closes_on === null ? [] : [row.closes_on]));
+    },
+  };
+}

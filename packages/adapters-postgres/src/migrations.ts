@@ -1,0 +1,112 @@
+import { type Kysely, sql } from 'kysely';
+import { type Migration, type MigrationProvider, Migrator } from 'kysely/migration';
+
+/**
+ * Migrations live in code (not files read at run time), so they work the same from `src` under
+ * the tests and from `dist` in production. Constraint names matter: errors.ts maps them to codes.
+ */
+const initial: Migration = {
+  async up(db) {
+    for (const statement of [
+      sql`create table participants (
+        id uuid primary key,
+        username text not null,
+        email text,
+        role text not null check (role in ('participant', 'admin')),
+        password_hash text not null,
+        created_at timestamptz not null
+      )`,
+      sql`create unique index participants_username_key on participants (lower(username))`,
+      sql`create unique index participants_email_key on participants (email)`,
+      sql`create index participants_admins on participants (role) where role = 'admin'`,
+      sql`create table refresh_tokens (
+        token_hash text primary key,
+        family_id text not null,
+        participant_id uuid not null references participants (id),
+        expires_at timestamptz not null,
+        spent_at timestamptz,
+        revoked_at timestamptz
+      )`,
+      sql`create index refresh_tokens_family on refresh_tokens (family_id)`,
+      sql`create table lotteries (
+        id uuid primary key,
+        name text not null,
+        status text not null check (status in ('open', 'closed', 'drawn')),
+        closes_on date constraint lotteries_closes_on_key unique,
+        closes_at timestamptz,
+        ticket_limit integer,
+        tickets_issued integer not null,
+        prizes jsonb not null,
+        guests boolean not null,
+        per_participant_limit integer,
+        per_ip_limit integer,
+        seed bytea not null,
+        commitment text not null,
+        entries_digest text,
+        entry_count integer,
+        created_at timestamptz not null,
+        closed_at timestamptz,
+        drawn_at timestamptz
+      )`,
+      sql`create index lotteries_status on lotteries (status, id desc)`,
+      sql`create index lotteries_undrawn on lotteries (closes_at) where status <> 'drawn'`,
+      sql`create table ballots (
+        id uuid primary key,
+        lottery_id uuid not null references lotteries (id),
+        ticket_number integer not null,
+        participant_id uuid references participants (id),
+        ip_hash text,
+        code_hash text not null,
+        created_at timestamptz not null,
+        constraint ballots_lottery_ticket_key unique (lottery_id, ticket_number)
+      )`,
+      sql`create index ballots_by_participant on ballots (participant_id, id desc) where participant_id is not null`,
+      sql`create index ballots_count_participant on ballots (lottery_id, participant_id) where participant_id is not null`,
+      sql`create index ballots_count_ip on ballots (lottery_id, ip_hash) where ip_hash is not null`,
+      sql`create table pool_slots (
+        lottery_id uuid not null references lotteries (id),
+        position integer not null,
+        ticket integer not null,
+        primary key (lottery_id, position)
+      )`,
+      // Not unique: a swap moves two tickets, and uniqueness would reject its intermediate state.
+      sql`create index pool_slots_ticket on pool_slots (lottery_id, ticket)`,
+      sql`create table draws (
+        lottery_id uuid constraint draws_pkey primary key references lotteries (id),
+        drawn_at timestamptz not null,
+        algorithm text not null,
+        commitment text not null,
+        seed text not null,
+        entries_digest text not null,
+        n integer not null,
+        randomness text not null,
+        winners jsonb not null
+      )`,
+      sql`create index draws_drawn_at on draws (drawn_at desc, lottery_id desc)`,
+      sql`create table idempotency_keys (
+        scope text not null,
+        key text not null,
+        fingerprint text not null,
+        response text not null,
+        created_at timestamptz not null,
+        primary key (scope, key)
+      )`,
+    ]) {
+      await statement.execute(db);
+    }
+  },
+};
+
+const provider: MigrationProvider = {
+  async getMigrations() {
+    return { '0001_initial': initial };
+  },
+};
+
+export async function migrateToLatest(db: Kysely<any>): Promise<void> {
+  const { error, results } = await new Migrator({ db, provider }).migrateToLatest();
+  const failed = results?.find((r) => r.status === 'Error');
+  if (error !== undefined || failed !== undefined) {
+    throw new Error(`migration ${failed?.migrationName ?? ''} failed: ${String(error)}`, { cause: error });
+  }
+}

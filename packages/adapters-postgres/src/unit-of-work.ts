@@ -1,0 +1,45 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { Repositories, UnitOfWork } from '@fairdraw/application';
+import type { Kysely } from 'kysely';
+import { postgresParticipants, postgresRefreshTokens } from './accounts.js';
+import { postgresBallots } from './ballots.js';
+import type { Database } from './database.js';
+import { postgresDraws } from './draws.js';
+import { postgresIdempotency } from './idempotency.js';
+import { postgresLotteries } from './lotteries.js';
+import { postgresPools } from './pools.js';
+
+export function postgresRepositories(db: Kysely<Database>): Repositories {
+  return {
+    participants: postgresParticipants(db),
+    refreshTokens: postgresRefreshTokens(db),
+    lotteries: postgresLotteries(db),
+    ballots: postgresBallots(db),
+    pools: postgresPools(db),
+    draws: postgresDraws(db),
+    idempotency: postgresIdempotency(db),
+  };
+}
+
+/**
+ * `run` is one READ COMMITTED transaction; the use cases take row locks (`lotteries.lock`) where
+ * they need them. A `run` nested in the same async context joins the open transaction instead of
+ * taking a second connection (which could deadlock a small pool). `reads` uses the pool directly.
+ */
+export function createPostgresUnitOfWork(db: Kysely<Database>): UnitOfWork {
+  const open = new AsyncLocalStorage<Repositories>();
+  return {
+    reads: postgresRepositories(db),
+    async run(work) {
+      const joined = open.getStore();
+      if (joined) return work(joined);
+      return db
+        .transaction()
+        .setIsolationLevel('read committed')
+        .execute((trx) => {
+          const repos = postgresRepositories(trx);
+          return open.run(repos, () => work(repos));
+        });
+    },
+  };
+}

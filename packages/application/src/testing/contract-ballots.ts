@@ -1,0 +1,141 @@
+import { describe, expect, it } from 'vitest';
+import type { Entry, UnitOfWork } from '../ports/repositories.js';
+import { aBallot, aLottery, allPages, aParticipant, stored } from './fixtures.js';
+
+export function ballotsContract(uow: () => UnitOfWork): void {
+  const addBallots = (ballots: Parameters<UnitOfWork['reads']['ballots']['addMany']>[0]) =>
+    uow().run((repos) => repos.ballots.addMany(ballots));
+
+  describe('ballots', () => {
+    it('stores ballots and finds one by ticket', async () => {
+      const lottery = await stored(uow(), aLottery());
+      const alice = await stored(uow(), aParticipant('alice'));
+      const ballot = aBallot(lottery.id, 7, { participantId: alice.id });
+      const guest = aBallot(lottery.id, 8, { ipHash: 'ip-1' });
+      await addBallots([ballot, guest]);
+      expect(await uow().reads.ballots.findByTicket(lottery.id, 7)).toEqual(ballot);
+      expect(await uow().reads.ballots.findByTicket(lottery.id, 8)).toEqual(guest);
+      expect(await uow().reads.ballots.findByTicket(lottery.id, 9)).toBeNull();
+    });
+
+    it('rejects a ticket issued twice with TICKET_TAKEN and stores none of the batch', async () => {
+      const lottery = await stored(uow(), aLottery());
+      const other = await stored(uow(), aLottery());
+      await addBallots([aBallot(lottery.id, 1)]);
+      await addBallots([aBallot(other.id, 1)]);
+      await expect(addBallots([aBallot(lottery.id, 2), aBallot(lottery.id, 1)])).rejects.toMatchObject({ code: 'TICKET_TAKEN' });
+      await expect(addBallots([aBallot(lottery.id, 3), aBallot(lottery.id, 3)])).rejects.toMatchObject({ code: 'TICKET_TAKEN' });
+      expect(await uow().reads.ballots.findByTicket(lottery.id, 2)).toBeNull();
+      expect(await uow().reads.ballots.findByTicket(lottery.id, 3)).toBeNull();
+    });
+
+    it('counts a lottery’s ballots by participant and by address', async () => {
+      const lottery = await stored(uow(), aLottery());
+      const other = await stored(uow(), aLottery());
+      const alice = await stored(uow(), aParticipant('alice'));
+      await addBallots([
+        aBallot(lottery.id, 1, { participantId: alice.id }),
+        aBallot(lottery.id, 2, { participantId: alice.id }),
+        aBallot(lottery.id, 3, { ipHash: 'ip-1' }),
+        aBallot(other.id, 1, { participantId: alice.id, ipHash: 'ip-1' }),
+      ]);
+      expect(await uow().reads.ballots.countByParticipant(lottery.id, alice.id)).toBe(2);
+      expect(await uow().reads.ballots.countByIpHash(lottery.id, 'ip-1')).toBe(1);
+      expect(await uow().reads.ballots.countByIpHash(lottery.id, 'ip-2')).toBe(0);
+    });
+
+    it('lists a lottery’s ballots by ascending ticket, with their owners, page by page', async () => {
+      const lottery = await stored(uow(), aLottery());
+      const alice = await stored(uow(), aParticipant('alice'));
+      await addBallots([5, 1, 4, 2, 3].map((t) => aBallot(lottery.id, t, t % 2 ? { participantId: alice.id } : {})));
+      const pages = await allPages((page) => uow().reads.ballots.listByLottery(lottery.id, page), 2);
+      expect(pages.map((p) => p.length)).toEqual([2, 2, 1]);
+      expect(pages.flat().map((b) => [b.ticketNumber, b.username])).toEqual([
+        [1, 'alice'],
+        [2, null],
+        [3, 'alice'],
+        [4, null],
+        [5, 'alice'],
+      ]);
+    });
+
+    it('lists a participant’s ballots newest first, in all lotteries or in one', async () => {
+      const [first, second] = [await stored(uow(), aLottery()), await stored(uow(), aLottery())];
+      const alice = await stored(uow(), aParticipant('alice'));
+      const mine = [aBallot(first.id, 1, { participantId: alice.id }), aBallot(second.id, 1, { participantId: alice.id })];
+      mine.push(aBallot(first.id, 2, { participantId: alice.id }));
+      await addBallots([...mine, aBallot(first.id, 3)]);
+      const all = await allPages((page) => uow().reads.ballots.listByParticipant(alice.id, null, page), 2);
+      expect(all.flat().map((b) => b.id)).toEqual(mine.map((b) => b.id).reverse());
+      const inFirst = await uow().reads.ballots.listByParticipant(alice.id, first.id, { limit: 10, cursor: null });
+      expect(inFirst.items.map((b) => b.ticketNumber)).toEqual([2, 1]);
+      expect(inFirst.nextCursor).toBeNull();
+    });
+
+    it('streams a lottery’s entries in ascending ticket order', async () => {
+      const lottery = await stored(uow(), aLottery());
+      const other = await stored(uow(), aLottery());
+      // More than one chunk of a server-side cursor, inserted out of order.
+      const tickets = Array.from({ length: 2500 }, (_, i) => ((i * 7919) % 2500) + 1);
+      const ballots = tickets.map((t) => aBallot(lottery.id, t));
+      for (let i = 0; i < ballots.length; i += 500) await addBallots(ballots.slice(i, i + 500));
+      await addBallots([aBallot(other.id, 1)]);
+      const entries: Entry[] = [];
+      for await (const entry of uow().reads.ballots.streamEntries(lottery.id)) entries.push(entry);
+      const byTicket = new Map(ballots.map((b) => [b.ticketNumber, b.id]));
+      expect(entries.map((e) => e.ticketNumber)).toEqual(Array.from({ length: 2500 }, (_, i) => i + 1));
+      expect(entries.every((e) => byTicket.get(e.ticketNumber) === e.ballotId)).toBe(true);
+    });
+
+    it('streams inside a transaction too', async () => {
+      const lottery = await stored(uow(), aLottery());
+      const entries = await uow().run(async (repos) => {
+        await repos.ballots.addMany([aBallot(lottery.id, 2), aBallot(lottery.id, 1)]);
+        const seen: number[] = [];
+        for await (const entry of repos.ballots.streamEntries(lottery.id)) seen.push(entry.ticketNumber);
+        return seen;
+      });
+      expect(entries).toEqual([1, 2]);
+    });
+
+    it('finds ballots by index into the ascending entries, in the order asked', async () => {
+      const lottery = await stored(uow(), aLottery());
+      const alice = await stored(uow(), aParticipant('alice'));
+      await addBallots([40, 10, 30, 20].map((t) => aBallot(lottery.id, t, t === 30 ? { participantId: alice.id } : {})));
+      const found = await uow().reads.ballots.atIndices(lottery.id, [3, 0, 2]);
+      expect(found.map((b) => [b.ticketNumber, b.username])).toEqual([
+        [40, null],
+        [10, null],
+        [30, 'alice'],
+      ]);
+      expect(await uow().reads.ballots.atIndices(lottery.id, [])).toEqual([]);
+      await expect(uow().reads.ballots.atIndices(lottery.id, [4])).rejects.toThrow();
+    });
+  });
+
+  describe('ticket pools', () => {
+    it('reads back only the slots written, and upserts a slot written again', async () => {
+      const lottery = await stored(uow(), aLottery({ ticketLimit: 100 }));
+      await uow().run((repos) => repos.pools.write(lottery.id, [{ position: 3, ticket: 100 }, { position: 99, ticket: 4 }]));
+      await uow().run((repos) => repos.pools.write(lottery.id, [{ position: 3, ticket: 50 }, { position: 49, ticket: 100 }]));
+      const slots = await uow().reads.pools.readSlots(lottery.id, [3, 49, 99, 0]);
+      expect([...slots].sort((a, b) => a[0] - b[0])).toEqual([
+        [3, 50],
+        [49, 100],
+        [99, 4],
+      ]);
+      expect((await uow().reads.pools.readSlots(lottery.id, [])).size).toBe(0);
+    });
+
+    it('finds where a stored ticket sits, and null for a ticket never moved', async () => {
+      const lottery = await stored(uow(), aLottery({ ticketLimit: 10 }));
+      const other = await stored(uow(), aLottery({ ticketLimit: 10 }));
+      // A swap, as the pool writes it: ticket 3 moves to the last slot, ticket 10 takes its place.
+      await uow().run((repos) => repos.pools.write(lottery.id, [{ position: 2, ticket: 10 }, { position: 9, ticket: 3 }]));
+      expect(await uow().reads.pools.positionOf(lottery.id, 3)).toBe(9);
+      expect(await uow().reads.pools.positionOf(lottery.id, 10)).toBe(2);
+      expect(await uow().reads.pools.positionOf(lottery.id, 5)).toBeNull();
+      expect(await uow().reads.pools.positionOf(other.id, 3)).toBeNull();
+    });
+  });
+}

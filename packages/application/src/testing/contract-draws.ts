@@ -1,0 +1,65 @@
+import { BallotId } from '@fairdraw/domain';
+import { describe, expect, it } from 'vitest';
+import type { DrawRecord, UnitOfWork } from '../ports/repositories.js';
+import { aDraw, aLottery, allPages, stored } from './fixtures.js';
+
+export function drawsContract(uow: () => UnitOfWork): void {
+  const addDraw = async (drawnAt: Date, winners: DrawRecord['winners'] = []) => {
+    const lottery = await stored(uow(), aLottery());
+    const draw = aDraw(lottery.id, drawnAt, winners);
+    await uow().run((repos) => repos.draws.add(draw));
+    return draw;
+  };
+
+  describe('draws', () => {
+    it('stores a draw with its winners and finds it by lottery', async () => {
+      const winner = { rank: 1, prize: 'Car', ticketNumber: 7, ballotId: BallotId('0190a0b0-0000-7000-8000-000000000001'), username: null };
+      const draw = await addDraw(new Date('2030-01-11T00:00:00.000Z'), [winner]);
+      expect(await uow().reads.draws.findByLottery(draw.lotteryId)).toEqual(draw);
+      expect(await uow().reads.draws.findByLottery(aLottery().id)).toBeNull();
+    });
+
+    it('rejects a second draw of a lottery with ALREADY_DRAWN', async () => {
+      const draw = await addDraw(new Date('2030-01-11T00:00:00.000Z'));
+      await expect(uow().run((repos) => repos.draws.add({ ...draw, randomness: 'f'.repeat(64) }))).rejects.toMatchObject({
+        code: 'ALREADY_DRAWN',
+      });
+      expect((await uow().reads.draws.findByLottery(draw.lotteryId))?.randomness).toBe(draw.randomness);
+    });
+
+    it('lists the draws made in [from, to), newest first, page by page, ties included', async () => {
+      const from = new Date('2030-01-11T00:00:00.000Z');
+      const to = new Date('2030-01-12T00:00:00.000Z');
+      const noon = new Date('2030-01-11T12:00:00.000Z');
+      await addDraw(new Date(from.getTime() - 1));
+      const atFrom = await addDraw(from);
+      const tied = [await addDraw(noon), await addDraw(noon), await addDraw(noon)];
+      const late = await addDraw(new Date(to.getTime() - 1));
+      await addDraw(to);
+      const pages = await allPages((page) => uow().reads.draws.listDrawnBetween(from, to, page), 2);
+      expect(pages.map((p) => p.length)).toEqual([2, 2, 1]);
+      const tiedNewestFirst = tied.map((d) => d.lotteryId).sort().reverse();
+      expect(pages.flat().map((d) => d.lotteryId)).toEqual([late.lotteryId, ...tiedNewestFirst, atFrom.lotteryId]);
+    });
+  });
+
+  describe('idempotency keys', () => {
+    it('saves a response under a scope and key, and finds it again', async () => {
+      expect(await uow().reads.idempotency.find('lotteries', 'key-1')).toBeNull();
+      await uow().run((repos) => repos.idempotency.save('lotteries', 'key-1', { fingerprint: 'f1', response: '{"a":1}' }, new Date()));
+      expect(await uow().reads.idempotency.find('lotteries', 'key-1')).toEqual({ fingerprint: 'f1', response: '{"a":1}' });
+      expect(await uow().reads.idempotency.find('ballots', 'key-1')).toBeNull();
+    });
+
+    it('holds a key’s lock until the transaction ends', async () => {
+      await uow().run(async (repos) => {
+        expect(await repos.idempotency.tryLock('lotteries', 'key-1')).toBe(true);
+        expect(await repos.idempotency.tryLock('lotteries', 'key-1')).toBe(true);
+        expect(await uow().reads.idempotency.tryLock('lotteries', 'key-1')).toBe(false);
+        expect(await uow().reads.idempotency.tryLock('lotteries', 'key-2')).toBe(true);
+        expect(await uow().reads.idempotency.tryLock('ballots', 'key-1')).toBe(true);
+      });
+      expect(await uow().reads.idempotency.tryLock('lotteries', 'key-1')).toBe(true);
+    });
+  });
+}
