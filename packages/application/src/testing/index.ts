@@ -1,3 +1,4 @@
 export { aBallot, aDraw, aLottery, allPages, aParticipant, stored, uuidv7 } from './fixtures.js';
 export { createInMemoryUnitOfWork, type InMemoryUnitOfWork } from './in-memory-unit-of-work.js';
 export { type ContractSubject, describeRepositoryContract } from './repository-contract.js';
+export { ManualClock, plainTextPasswords, type TestDeps, testDeps } from './test-deps.js';
