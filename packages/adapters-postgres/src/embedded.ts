@@ -57,9 +57,12 @@ export async function startEmbeddedPostgres(options: {
     await server.start();
   } catch (error) {
     await server.stop().catch(() => {});
-    throw new Error(`embedded PostgreSQL did not start on port ${port} with data in ${dataDir}: ${String(error ?? 'it exited')}\n${log.join('')}`, {
-      cause: error,
-    });
+    // As root, postgres runs as the "postgres" user, which must be able to enter every parent folder.
+    const hint = process.getuid?.() === 0 ? ' (as root, the "postgres" user must be able to enter every folder above it)' : '';
+    throw new Error(
+      `embedded PostgreSQL did not start on port ${port} with data in ${dataDir}${hint}: ${String(error ?? 'it exited')}\n${log.join('')}`,
+      { cause: error },
+    );
   }
   return { url: urlFor(port), stop: () => server.stop() };
 }
