@@ -7,3 +7,6 @@ export * from './participant.js';
 export * from './prizes.js';
 export * from './ticket-pool.js';
 export * from './names.js';
+export * from './public-record.js';
+export * from './verify-record.js';
+export * from './test-vectors.js';
