@@ -27,10 +27,11 @@ export function canonicalJson(value: unknown): string {
   return JSON.stringify(value ?? null);
 }
 
+/** sha256 of method, path and canonical body; no body counts as `{}`, which is what it means here. */
 export function fingerprintOf(request: FastifyRequest): string {
   const path = request.url.split('?')[0] ?? '';
   return createHash('sha256')
-    .update(`${request.method}\n${path}\n${canonicalJson(request.body)}`)
+    .update(`${request.method}\n${path}\n${canonicalJson(request.body ?? {})}`)
     .digest('hex');
 }
 

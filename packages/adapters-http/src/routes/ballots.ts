@@ -13,7 +13,7 @@ import {
   MyBallotSchema,
   myBallotView,
 } from '../representations/ballot.js';
-import { BEARER, Id, LotteryParams, PageQuery, pageOf, pageRequest } from '../schemas/common.js';
+import { BEARER, Id, LotteryParams, optionalBody, PageQuery, pageOf, pageRequest } from '../schemas/common.js';
 import { problemResponses } from '../schemas/problem.js';
 import { type RouteContext, typed } from './context.js';
 
@@ -41,7 +41,7 @@ export function ballotRoutes(app: FastifyInstance, { deps, guards, cipher }: Rou
         security: [...BEARER, {}],
         params: LotteryParams,
         headers: IdempotencyHeaders,
-        body: SubmitBody.optional(),
+        body: optionalBody(SubmitBody),
         response: { 201: IssuedBallotsSchema, ...problemResponses(400, 401, 403, 404, 409, 410, 422) },
       },
     },

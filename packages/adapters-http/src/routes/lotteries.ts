@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { IdempotencyHeaders, replyIdempotently } from '../idempotency/idempotent-reply.js';
 import { DrawSchema, drawView } from '../representations/draw.js';
 import { LotterySchema, lotteryView } from '../representations/lottery.js';
-import { BEARER, CalendarDate, DateParams, LotteryParams, PageQuery, pageOf, pageRequest } from '../schemas/common.js';
+import { BEARER, CalendarDate, DateParams, LotteryParams, optionalBody, PageQuery, pageOf, pageRequest } from '../schemas/common.js';
 import { problemResponses } from '../schemas/problem.js';
 import { type RouteContext, typed } from './context.js';
 
@@ -30,7 +30,7 @@ const CreateLotteryBody = z.strictObject({
     .optional(),
 });
 // Close and draw take no input; a body, if sent, must not carry fields that would be ignored.
-const NoBody = z.strictObject({}).optional();
+const NoBody = optionalBody(z.strictObject({}));
 
 const ListQuery = PageQuery.extend({
   status: z.enum(['open', 'closed', 'drawn']).optional(),
@@ -53,7 +53,7 @@ export function lotteryRoutes(app: FastifyInstance, { deps, guards, cipher }: Ro
         summary: 'Create a lottery (admin)',
         security: BEARER,
         headers: IdempotencyHeaders,
-        body: CreateLotteryBody.optional(),
+        body: optionalBody(CreateLotteryBody),
         response: { 201: LotterySchema, ...problemResponses(400, 401, 403, 409, 422) },
       },
     },

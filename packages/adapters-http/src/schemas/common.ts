@@ -24,3 +24,6 @@ export const pageRequest = (query: { limit: number; cursor?: string | undefined 
 });
 
 export const BEARER = [{ bearerAuth: [] }];
+
+/** A body that may be left out: Fastify hands the validator null when a POST has no body. */
+export const optionalBody = <T extends z.ZodType>(schema: T) => schema.nullish();

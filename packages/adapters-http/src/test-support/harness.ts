@@ -3,11 +3,11 @@
  * requests almost every test needs (accounts, tokens, lotteries). Tests talk HTTP through
  * `inject` only; the deps are exposed so a test can move the clock or look at what was stored.
  */
-import { registerParticipant } from '@fairdraw/application';
-import { type TestDeps, testDeps } from '@fairdraw/application/testing';
+import { type Deps, registerParticipant } from '@fairdraw/application';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { expect } from 'vitest';
 import { buildServer, type ServerOptions } from '../server.js';
+import { type FakeDeps, fakeDeps } from './fakes.js';
 
 export const JWT = {
   secret: 'test-jwt-secret-that-is-at-least-32-bytes-long',
@@ -20,7 +20,7 @@ export const PASSWORD = 'correct horse battery';
 
 export interface Harness {
   readonly app: FastifyInstance;
-  readonly deps: TestDeps;
+  readonly deps: FakeDeps;
   request(options: InjectOptions & { token?: string | undefined }): Promise<LightMyRequestResponse>;
   /** Registers a participant and returns its access token and id. */
   participant(username?: string): Promise<{ token: string; id: string; refreshToken: string }>;
@@ -34,10 +34,17 @@ export interface Harness {
 let counter = 0;
 const uniqueName = (prefix: string) => `${prefix}${++counter}`;
 
-export async function harness(overrides: Partial<ServerOptions> = {}): Promise<Harness> {
-  const deps = testDeps();
+export interface HarnessOptions extends Partial<Omit<ServerOptions, 'deps'>> {
+  readonly timeZone?: string;
+  /** What the server sees instead of the harness's deps, e.g. a unit of work that misbehaves. */
+  readonly wrapDeps?: (deps: FakeDeps) => Deps;
+}
+
+export async function harness(overrides: HarnessOptions = {}): Promise<Harness> {
+  const { timeZone, wrapDeps, ...options } = overrides;
+  const deps = fakeDeps(timeZone);
   const app = await buildServer({
-    deps,
+    deps: wrapDeps ? wrapDeps(deps) : deps,
     jwt: JWT,
     adminIpAllowlist: [],
     trustProxy: false,
@@ -46,7 +53,7 @@ export async function harness(overrides: Partial<ServerOptions> = {}): Promise<H
     logger: process.env['HTTP_TEST_LOG'] ? { level: 'error' } : false,
     responseSecret: 'test response secret, long enough',
     readiness: async () => ({ database: 'ok' }),
-    ...overrides,
+    ...options,
   });
   await app.ready();
 
