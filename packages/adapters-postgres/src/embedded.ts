@@ -27,6 +27,8 @@ export async function startEmbeddedPostgres(options: {
   dataDir: string;
   port?: number | undefined;
   persistent?: boolean | undefined;
+  /** Server settings as `-c name=value` flags, e.g. to trade durability for speed in tests. */
+  settings?: Readonly<Record<string, string>> | undefined;
 }): Promise<PostgresServer> {
   const { dataDir } = options;
   const initialised = existsSync(join(dataDir, 'PG_VERSION'));
@@ -48,6 +50,7 @@ export async function startEmbeddedPostgres(options: {
     password: PASSWORD,
     authMethod: 'scram-sha-256',
     persistent: options.persistent ?? true,
+    postgresFlags: Object.entries(options.settings ?? {}).flatMap(([name, value]) => ['-c', `${name}=${value}`]),
     createPostgresUser: process.getuid?.() === 0,
     onLog: remember,
     onError: remember,

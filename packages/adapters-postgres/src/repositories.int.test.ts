@@ -1,19 +1,22 @@
 import { describeRepositoryContract } from '@fairdraw/application/testing';
 import { afterAll, beforeAll } from 'vitest';
-import { freshDatabase, startTestPostgres } from './testing/index.js';
+import { emptyDatabase, freshDatabase, startTestPostgres, type TestDatabase } from './testing/index.js';
 import { createPostgresUnitOfWork } from './unit-of-work.js';
 
-// One server for this file; every test gets a database of its own, copied from a migrated template.
+// One server and one database for this file; each test starts from empty tables.
 let server: Awaited<ReturnType<typeof startTestPostgres>> | null = null;
+let database: TestDatabase | null = null;
 beforeAll(async () => {
   server = await startTestPostgres();
+  database = await freshDatabase(server);
 });
 afterAll(async () => {
+  await database?.drop();
   await server?.stop();
 });
 
 describeRepositoryContract('PostgreSQL', async () => {
-  if (server === null) throw new Error('the test server did not start');
-  const database = await freshDatabase(server);
-  return { uow: createPostgresUnitOfWork(database.db), teardown: database.drop };
+  if (database === null) throw new Error('the test database was not created');
+  await emptyDatabase(database.db);
+  return { uow: createPostgresUnitOfWork(database.db), teardown: async () => {} };
 });

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { Kysely, sql } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import { createDatabase, type Database } from '../database.js';
 import { migrateToLatest } from '../migrations.js';
 
@@ -10,54 +10,32 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
-const templates = new Map<string, Promise<string>>();
-
 /**
- * A new, migrated database on the server, so that test files (or tests) never see each other's
- * rows. The schema is migrated once per server into a template that each new database copies,
- * which is much cheaper than migrating every time.
+ * A new, migrated database on the server (CREATE DATABASE), so that test files sharing a server
+ * never see each other's rows. Within a file, `emptyDatabase` resets it between tests.
  */
 export async function freshDatabase(server: { readonly url: string }, options: { poolSize?: number } = {}): Promise<TestDatabase> {
-  let template = templates.get(server.url);
-  if (template === undefined) {
-    template = createTemplate(server.url);
-    templates.set(server.url, template);
-  }
-  const name = await createDatabaseOn(server.url, `fairdraw_test_${randomBytes(6).toString('hex')}`, await template);
+  const name = `fairdraw_test_${randomBytes(6).toString('hex')}`;
+  await asAdmin(server.url, (admin) => sql`create database ${sql.id(name)}`.execute(admin));
   const url = withDatabase(server.url, name);
   const db = createDatabase(url, { poolSize: options.poolSize ?? 5 });
+  await migrateToLatest(db);
   return {
     url,
     db,
     drop: async () => {
       await db.destroy();
-      await adminQuery(server.url, (admin) => sql`drop database if exists ${sql.id(name)} with (force)`.execute(admin));
+      await asAdmin(server.url, (admin) => sql`drop database if exists ${sql.id(name)} with (force)`.execute(admin));
     },
   };
 }
 
-async function createTemplate(serverUrl: string): Promise<string> {
-  const name = await createDatabaseOn(serverUrl, `fairdraw_template_${randomBytes(6).toString('hex')}`, null);
-  // Every connection to the template must be closed before it can be copied.
-  const db = createDatabase(withDatabase(serverUrl, name), { poolSize: 1 });
-  try {
-    await migrateToLatest(db);
-  } finally {
-    await db.destroy();
-  }
-  return name;
+/** Deletes every row the application wrote (the migrations' bookkeeping stays). */
+export async function emptyDatabase(db: Kysely<Database>): Promise<void> {
+  await sql`truncate participants, refresh_tokens, lotteries, ballots, pool_slots, draws, idempotency_keys`.execute(db);
 }
 
-async function createDatabaseOn(serverUrl: string, name: string, template: string | null): Promise<string> {
-  await adminQuery(serverUrl, (admin) =>
-    template === null
-      ? sql`create database ${sql.id(name)}`.execute(admin)
-      : sql`create database ${sql.id(name)} template ${sql.id(template)} strategy file_copy`.execute(admin),
-  );
-  return name;
-}
-
-async function adminQuery(serverUrl: string, query: (admin: Kysely<Database>) => Promise<unknown>): Promise<void> {
+async function asAdmin(serverUrl: string, query: (admin: Kysely<Database>) => Promise<unknown>): Promise<void> {
   const admin = createDatabase(serverUrl, { poolSize: 1 });
   try {
     await query(admin);

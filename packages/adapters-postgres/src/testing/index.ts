@@ -1,2 +1,2 @@
-export { freshDatabase, type TestDatabase } from './fresh-database.js';
+export { emptyDatabase, freshDatabase, type TestDatabase } from './fresh-database.js';
 export { startTestPostgres } from './start-test-postgres.js';

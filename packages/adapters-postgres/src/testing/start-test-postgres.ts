@@ -49,7 +49,9 @@ async function startContainer(): Promise<PostgresServer> {
 async function startTemporaryEmbedded(): Promise<PostgresServer> {
   const dataDir = await mkdtemp(join(tmpdir(), 'fairdraw-pg-'));
   try {
-    const server = await startEmbeddedPostgres({ dataDir, persistent: false });
+    // Throwaway data: durability only costs time here (creating a database per test above all).
+    const settings = { fsync: 'off', synchronous_commit: 'off', full_page_writes: 'off' };
+    const server = await startEmbeddedPostgres({ dataDir, persistent: false, settings });
     return {
       url: server.url,
       stop: async () => {
