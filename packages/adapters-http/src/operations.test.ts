@@ -78,6 +78,17 @@ describe('OpenAPI and docs', () => {
       expect.arrayContaining(['limit', 'cursor', 'status', 'closes_from', 'closes_to']),
     );
     expect(doc.paths['/lotteries/{id}/ballots'].post.parameters.map((p: { name: string }) => p.name)).toContain('idempotency-key');
+    expect(Object.keys(doc.components.schemas).sort()).toEqual([
+      'Ballot',
+      'Draw',
+      'Lottery',
+      'LotteryBallot',
+      'MyBallot',
+      'Participant',
+      'Problem',
+      'Registered',
+      'TokenPair',
+    ]);
   });
 
   it('GET /docs serves Swagger UI under a CSP it can live with', async () => {

@@ -3,6 +3,29 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, jsonSchemaTransformObject } from 'fastify-type-provider-zod';
 
+type Document = ReturnType<typeof jsonSchemaTransformObject>;
+
+const refsIn = (value: unknown) =>
+  new Set([...(JSON.stringify(value) ?? '').matchAll(/"#\/components\/schemas\/([^"]+)"/g)].map((m) => m[1] ?? ''));
+
+/**
+ * The zod transform registers every named schema twice, as input and as output; response-only
+ * schemas would then show up as unused `...Input` components. Keep the referenced ones only.
+ */
+function withoutUnusedSchemas(document: Document): Document {
+  // Always an OpenAPI 3 document here; the type also admits Swagger 2, which has no components.
+  const components = (document as { components?: { schemas?: Record<string, unknown> } }).components;
+  const schemas = components?.schemas;
+  if (!schemas) return document;
+  const used = refsIn({ ...document, components: { ...components, schemas: {} } });
+  for (let size = -1; size !== used.size; ) {
+    size = used.size;
+    for (const name of [...used]) for (const ref of refsIn(schemas[name])) used.add(ref);
+  }
+  const kept = Object.fromEntries(Object.entries(schemas).filter(([name]) => used.has(name)));
+  return { ...document, components: { ...components, schemas: kept } } as Document;
+}
+
 /**
  * The OpenAPI document is generated from the zod schemas that validate requests, so the docs
  * cannot drift from what the service accepts. Register before the routes: @fastify/swagger
@@ -24,7 +47,7 @@ export async function registerApiDocs(app: FastifyInstance): Promise<void> {
       },
     },
     transform: jsonSchemaTransform,
-    transformObject: jsonSchemaTransformObject,
+    transformObject: (document) => withoutUnusedSchemas(jsonSchemaTransformObject(document)),
   });
   await app.register(swaggerUi, {
     routePrefix: '/docs',
