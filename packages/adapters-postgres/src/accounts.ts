@@ -39,7 +39,11 @@ export function postgresParticipants(db: Kysely<Database>): ParticipantRepositor
       return row ? toParticipant(row) : null;
     },
     async countAdmins() {
-      const row = await db.selectFrom('participants').select((eb) => eb.fn.countAll<number>().as('n')).where('role', '=', 'admin').executeTakeFirstOrThrow();
+      const row = await db
+        .selectFrom('participants')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('role', '=', 'admin')
+        .executeTakeFirstOrThrow();
       return row.n;
     },
   };
@@ -86,7 +90,12 @@ export function postgresRefreshTokens(db: Kysely<Database>): RefreshTokenReposit
       return result.numUpdatedRows > 0n;
     },
     async revokeFamily(familyId, at) {
-      await db.updateTable('refresh_tokens').set({ revoked_at: at }).where('family_id', '=', familyId).where('revoked_at', 'is', null).execute();
+      await db
+        .updateTable('refresh_tokens')
+        .set({ revoked_at: at })
+        .where('family_id', '=', familyId)
+        .where('revoked_at', 'is', null)
+        .execute();
     },
   };
 }

@@ -23,7 +23,11 @@ const STREAM_CHUNK = 1000;
 
 export function postgresBallots(db: Kysely<Database>): BallotRepository {
   const withOwner = () =>
-    db.selectFrom('ballots').leftJoin('participants', 'participants.id', 'ballots.participant_id').selectAll('ballots').select('participants.username');
+    db
+      .selectFrom('ballots')
+      .leftJoin('participants', 'participants.id', 'ballots.participant_id')
+      .selectAll('ballots')
+      .select('participants.username');
   const count = async (lotteryId: string, column: 'participant_id' | 'ip_hash', value: string) => {
     const row = await db
       .selectFrom('ballots')

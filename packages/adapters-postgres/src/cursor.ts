@@ -1,5 +1,5 @@
-import { invalid } from '@fairdraw/domain';
 import type { Page } from '@fairdraw/application';
+import { invalid } from '@fairdraw/domain';
 import { isUuid } from './errors.js';
 
 /** Opaque keyset cursors: the sort key of the last row handed out, as base64url JSON. */

@@ -5,14 +5,20 @@ import type { Database } from './database.js';
 
 /** A stable signed 64-bit key for the advisory lock, computed here rather than by server internals. */
 function lockKey(scope: string, key: string): string {
-  return createHash('sha256').update(JSON.stringify([scope, key])).digest().readBigInt64BE(0).toString();
+  return createHash('sha256')
+    .update(JSON.stringify([scope, key]))
+    .digest()
+    .readBigInt64BE(0)
+    .toString();
 }
 
 export function postgresIdempotency(db: Kysely<Database>): IdempotencyRepository {
   return {
     // Held until the transaction ends; outside one it is released at once (a mere probe).
     async tryLock(scope, key) {
-      const { rows } = await sql<{ locked: boolean }>`select pg_try_advisory_xact_lock(${lockKey(scope, key)}::bigint) as locked`.execute(db);
+      const { rows } = await sql<{ locked: boolean }>`select pg_try_advisory_xact_lock(${lockKey(scope, key)}::bigint) as locked`.execute(
+        db,
+      );
       return rows[0]?.locked === true;
     },
     async find(scope, key) {

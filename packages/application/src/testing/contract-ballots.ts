@@ -116,8 +116,18 @@ export function ballotsContract(uow: () => UnitOfWork): void {
   describe('ticket pools', () => {
     it('reads back only the slots written, and upserts a slot written again', async () => {
       const lottery = await stored(uow(), aLottery({ ticketLimit: 100 }));
-      await uow().run((repos) => repos.pools.write(lottery.id, [{ position: 3, ticket: 100 }, { position: 99, ticket: 4 }]));
-      await uow().run((repos) => repos.pools.write(lottery.id, [{ position: 3, ticket: 50 }, { position: 49, ticket: 100 }]));
+      await uow().run((repos) =>
+        repos.pools.write(lottery.id, [
+          { position: 3, ticket: 100 },
+          { position: 99, ticket: 4 },
+        ]),
+      );
+      await uow().run((repos) =>
+        repos.pools.write(lottery.id, [
+          { position: 3, ticket: 50 },
+          { position: 49, ticket: 100 },
+        ]),
+      );
       const slots = await uow().reads.pools.readSlots(lottery.id, [3, 49, 99, 0]);
       expect([...slots].sort((a, b) => a[0] - b[0])).toEqual([
         [3, 50],
@@ -131,7 +141,12 @@ export function ballotsContract(uow: () => UnitOfWork): void {
       const lottery = await stored(uow(), aLottery({ ticketLimit: 10 }));
       const other = await stored(uow(), aLottery({ ticketLimit: 10 }));
       // A swap, as the pool writes it: ticket 3 moves to the last slot, ticket 10 takes its place.
-      await uow().run((repos) => repos.pools.write(lottery.id, [{ position: 2, ticket: 10 }, { position: 9, ticket: 3 }]));
+      await uow().run((repos) =>
+        repos.pools.write(lottery.id, [
+          { position: 2, ticket: 10 },
+          { position: 9, ticket: 3 },
+        ]),
+      );
       expect(await uow().reads.pools.positionOf(lottery.id, 3)).toBe(9);
       expect(await uow().reads.pools.positionOf(lottery.id, 10)).toBe(2);
       expect(await uow().reads.pools.positionOf(lottery.id, 5)).toBeNull();

@@ -38,7 +38,10 @@ export function drawsContract(uow: () => UnitOfWork): void {
       await addDraw(to);
       const pages = await allPages((page) => uow().reads.draws.listDrawnBetween(from, to, page), 2);
       expect(pages.map((p) => p.length)).toEqual([2, 2, 1]);
-      const tiedNewestFirst = tied.map((d) => d.lotteryId).sort().reverse();
+      const tiedNewestFirst = tied
+        .map((d) => d.lotteryId)
+        .sort()
+        .reverse();
       expect(pages.flat().map((d) => d.lotteryId)).toEqual([late.lotteryId, ...tiedNewestFirst, atFrom.lotteryId]);
     });
   });

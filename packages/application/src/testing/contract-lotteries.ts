@@ -10,7 +10,14 @@ export function lotteriesContract(uow: () => UnitOfWork): void {
     it('stores every field of a lottery, the secret seed included', async () => {
       const lottery = await stored(
         uow(),
-        aLottery({ closesOn: '2030-02-01', ticketLimit: 50, prizes: [{ name: 'Car', amount: 1 }, { name: 'Mug', amount: 3 }] }),
+        aLottery({
+          closesOn: '2030-02-01',
+          ticketLimit: 50,
+          prizes: [
+            { name: 'Car', amount: 1 },
+            { name: 'Mug', amount: 3 },
+          ],
+        }),
       );
       const found = await uow().reads.lotteries.findById(lottery.id);
       expect(found?.toState()).toEqual(lottery.toState());

@@ -1,13 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import {
-  BallotId,
-  Lottery,
-  LotteryId,
-  type Participant,
-  ParticipantId,
-  type Prize,
-  registerParticipant,
-} from '@fairdraw/domain';
+import { BallotId, Lottery, LotteryId, type Participant, ParticipantId, type Prize, registerParticipant } from '@fairdraw/domain';
 import type { Ballot, DrawRecord, Page, PageRequest, UnitOfWork } from '../ports/repositories.js';
 
 let lastMs = 0;
@@ -30,13 +22,7 @@ export const NOW = new Date('2030-01-10T12:00:00.000Z');
 export const ZONE = 'Europe/London';
 
 export function aLottery(
-  input: {
-    closesOn?: string | null;
-    closesAt?: Date | null;
-    ticketLimit?: number | null;
-    prizes?: readonly Prize[];
-    name?: string;
-  } = {},
+  input: { closesOn?: string | null; closesAt?: Date | null; ticketLimit?: number | null; prizes?: readonly Prize[]; name?: string } = {},
 ): Lottery {
   return Lottery.open({
     id: LotteryId(uuidv7()),
@@ -62,7 +48,11 @@ export function aParticipant(username: string, options: { email?: string | null;
   });
 }
 
-export function aBallot(lotteryId: LotteryId, ticketNumber: number, owner: { participantId?: ParticipantId; ipHash?: string } = {}): Ballot {
+export function aBallot(
+  lotteryId: LotteryId,
+  ticketNumber: number,
+  owner: { participantId?: ParticipantId; ipHash?: string } = {},
+): Ballot {
   return {
     id: BallotId(uuidv7()),
     lotteryId,

@@ -43,14 +43,26 @@ export function inMemoryBallots(session: Session): BallotRepository {
       return found ? copy(found) : null;
     },
     async listByLottery(lotteryId, page) {
-      const found = pageOf(ascending(lotteryId), page, (b) => b.ticketNumber, (key, cursor) => key > cursor, isNumber);
+      const found = pageOf(
+        ascending(lotteryId),
+        page,
+        (b) => b.ticketNumber,
+        (key, cursor) => key > cursor,
+        isNumber,
+      );
       return { items: found.items.map(withOwner), nextCursor: found.nextCursor };
     },
     async listByParticipant(participantId, lotteryId, page) {
       const sorted = [...store().ballots.values()]
         .filter((b) => b.participantId === participantId && (lotteryId === null || b.lotteryId === lotteryId))
         .sort((a, b) => byDesc(a.id, b.id));
-      const found = pageOf(sorted, page, (b) => b.id as string, (key, cursor) => key < cursor, isString);
+      const found = pageOf(
+        sorted,
+        page,
+        (b) => b.id as string,
+        (key, cursor) => key < cursor,
+        isString,
+      );
       return { items: found.items.map((b) => copy(b)), nextCursor: found.nextCursor };
     },
     async *streamEntries(lotteryId) {

@@ -40,7 +40,13 @@ export function inMemoryLotteries(session: Session): LotteryRepository {
     },
     async list(filter, page) {
       const sorted = [...lotteries().values()].filter((l) => matches(l, filter)).sort((a, b) => byDesc(a.id, b.id));
-      const found = pageOf(sorted, page, (l) => l.id as string, (key, cursor) => key < cursor, isString);
+      const found = pageOf(
+        sorted,
+        page,
+        (l) => l.id as string,
+        (key, cursor) => key < cursor,
+        isString,
+      );
       return { items: found.items.map((l) => Lottery.restore(copy(l))), nextCursor: found.nextCursor };
     },
     async findUndrawnDue(at) {

@@ -4,15 +4,7 @@ import { inMemoryParticipants, inMemoryRefreshTokens } from './in-memory-account
 import { inMemoryBallots, inMemoryPools } from './in-memory-ballots.js';
 import { inMemoryDraws, inMemoryIdempotency } from './in-memory-draws.js';
 import { inMemoryLotteries } from './in-memory-lotteries.js';
-import {
-  committedSession,
-  copyStore,
-  emptyStore,
-  type Session,
-  type Store,
-  type Transaction,
-  transactionSession,
-} from './in-memory-store.js';
+import { committedSession, copyStore, emptyStore, type Session, type Transaction, transactionSession } from './in-memory-store.js';
 
 export interface InMemoryUnitOfWork extends UnitOfWork {
   /** How many outermost transactions committed; lets a test see that work was (not) applied. */
@@ -101,22 +93,25 @@ const WRITES: { readonly [K in keyof Repositories]: readonly (keyof Repositories
   idempotency: ['save'],
 };
 
+type Methods = Record<string, (...args: unknown[]) => Promise<unknown>>;
+
 /** Routes each write made through `reads` into its own one-statement transaction. */
 function autocommit(direct: Repositories, run: UnitOfWork['run']): Repositories {
-  const wrapped: Record<string, Record<string, unknown>> = {};
-  for (const [name, repo] of Object.entries(direct) as [keyof Repositories, Record<string, unknown>][]) {
+  const wrapped: Record<string, Methods> = {};
+  for (const [name, repo] of Object.entries(direct) as [keyof Repositories, Methods][]) {
     const writes = WRITES[name] as readonly string[];
+    const inTransaction = (method: string, args: unknown[]) =>
+      run(async (repos) => {
+        const write = (repos[name] as unknown as Methods)[method];
+        if (write === undefined) throw new Error(`${name}.${method} does not exist`);
+        return write(...args);
+      });
     wrapped[name] = Object.fromEntries(
       Object.entries(repo).map(([method, fn]) => [
         method,
-        writes.includes(method)
-          ? (...args: unknown[]) =>
-              run((repos) => (repos[name] as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>)[method]!(...args))
-          : fn,
+        writes.includes(method) ? (...args: unknown[]) => inTransaction(method, args) : fn,
       ]),
     );
   }
   return wrapped as unknown as Repositories;
 }
-
-export type { Store };
