@@ -31,4 +31,4 @@ export const TokenPairSchema = z
   })
   .meta({ id: 'TokenPair' });
 
-export const RegisteredSchema = TokenPairSchema.extend({ participant: ParticipantSchema }).meta({ id: 'Registered' });
+export const RegisteredSchema = z.object({ participant: ParticipantSchema, ...TokenPairSchema.shape }).meta({ id: 'Registered' });
