@@ -104,6 +104,20 @@ describe('OpenAPI and docs', () => {
   });
 });
 
+describe('security headers', () => {
+  it('a route may replace the Content-Security-Policy (the verify page pins its inline script by hash)', async () => {
+    const policy = "default-src 'none'; script-src 'sha256-abc'";
+    h = await harness({
+      extend: (app) => {
+        app.get('/page', async (_request, reply) => reply.header('content-security-policy', policy).type('text/html').send('<p>hi</p>'));
+      },
+    });
+    const res = await h.request({ method: 'GET', url: '/page' });
+    expect(res.headers['content-security-policy']).toBe(policy);
+    expect(res.headers['x-frame-options']).toBe('SAMEORIGIN');
+  });
+});
+
 describe('rate limits', () => {
   it('429 RATE_LIMITED as problem+json with Retry-After, per client IP', async () => {
     h = await harness({ rateLimitPerMinute: 3 });
