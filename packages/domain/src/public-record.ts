@@ -25,7 +25,8 @@ export interface PublicDraw {
   readonly status: string;
   readonly algorithm: string;
   readonly commitment: string;
-  readonly seed: string | null;
+  /** Absent or null until drawn. */
+  readonly seed?: string | null | undefined;
   readonly entries_digest: string | null;
   readonly n: number | null;
   /** Not in API.md's draw; checked when a server publishes it. */
@@ -77,7 +78,7 @@ const drawShape = object({
   status: string,
   algorithm: string,
   commitment: string,
-  seed: orNull(string),
+  seed: orAbsent(orNull(string)),
   entries_digest: orNull(string),
   n: orNull(count),
   randomness: orAbsent(string),

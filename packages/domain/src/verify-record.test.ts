@@ -106,6 +106,10 @@ describe('verifyRecord', () => {
     expect(kinds(null, good.draw, '')).toEqual(['RECORD']);
     expect(kinds(good.lottery, { ...good.draw, algorithm: 'fairdraw-v2' }, '')).toEqual(['ALGORITHM']);
     expect(kinds(good.lottery, { ...good.draw, status: 'closed', seed: null }, '')).toEqual(['NOT_DRAWN']);
+    const { seed: _, ...undrawn } = { ...good.draw, status: 'closed', winners: [] };
+    expect(verifyRecord(good.lottery, undrawn, '')).toEqual([
+      { kind: 'NOT_DRAWN', message: 'the lottery is closed: there is no seed to check yet' },
+    ]);
     expect(kinds(good.lottery, { ...good.draw, lottery_id: good.draw.commitment }, good.entriesText)).toEqual(['LOTTERY_ID']);
   });
 });

@@ -30,6 +30,8 @@ export interface Mismatch {
 }
 
 export interface RecordVerification {
+  /** False when the record alone already settles the verdict (not drawn, wrong shape or algorithm). */
+  readonly needsEntries: boolean;
   /** The entries text as served, in order, in chunks of any size. */
   push(chunk: string): void;
   /** Every mismatch found; none means VERIFIED. */
@@ -44,7 +46,7 @@ export function startVerification(lotteryJson: unknown, drawJson: unknown): Reco
   const { lottery, draw } = read;
   if (draw.algorithm !== ALGORITHM) return settled({ kind: 'ALGORITHM', message: `algorithm ${draw.algorithm} is not ${ALGORITHM}` });
   const { seed, entries_digest: digest, n } = draw;
-  if (draw.status !== 'drawn' || seed === null || digest === null || n === null) {
+  if (draw.status !== 'drawn' || seed == null || digest === null || n === null) {
     return settled({ kind: 'NOT_DRAWN', message: `the lottery is ${draw.status}: there is no seed to check yet` });
   }
   const found: Mismatch[] = [];
@@ -73,6 +75,7 @@ export function startVerification(lotteryJson: unknown, drawJson: unknown): Reco
   }
   const reader = new EntriesReader(new Set(indices));
   return {
+    needsEntries: true,
     push: (chunk) => reader.push(chunk),
     finish: () => {
       const entries = reader.finish();
@@ -89,7 +92,7 @@ export function verifyRecord(lotteryJson: unknown, drawJson: unknown, entriesTex
 }
 
 function settled(mismatch: Mismatch): RecordVerification {
-  return { push: () => {}, finish: () => [mismatch] };
+  return { needsEntries: false, push: () => {}, finish: () => [mismatch] };
 }
 
 function compareEntries(draw: PublicDraw, entries: EntriesRead): Mismatch[] {

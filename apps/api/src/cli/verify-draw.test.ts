@@ -49,6 +49,18 @@ describe('verify-draw', () => {
     expect((await verifyDraw(base, id)).map((m) => m.kind)).toEqual(['WINNER']);
   });
 
+  it('reports an undrawn lottery without asking for its entries', async () => {
+    const { seed: _, ...open } = { ...record.draw, status: 'open', entries_digest: null, n: null, winners: [] };
+    draw = open;
+    const asked: string[] = [];
+    const spy: typeof fetch = (input, init) => {
+      asked.push(String(input));
+      return fetch(input, init);
+    };
+    expect((await verifyDraw(base, id, spy)).map((m) => m.kind)).toEqual(['NOT_DRAWN']);
+    expect(asked.some((url) => url.endsWith('/entries'))).toBe(false);
+  });
+
   it('prints VERIFIED and exits 0, or each mismatch and exits 1, or exits 2 when it cannot fetch', async () => {
     const out = vi.spyOn(process.stdout, 'write').mockReturnValue(true);
     const err = vi.spyOn(process.stderr, 'write').mockReturnValue(true);

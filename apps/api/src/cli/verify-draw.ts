@@ -21,6 +21,8 @@ export async function verifyDraw(baseUrl: string, lotteryId: string, fetchImpl: 
   const lottery: unknown = await (await fetchOk(fetchImpl, lotteryUrl)).json();
   const draw: unknown = await (await fetchOk(fetchImpl, `${lotteryUrl}/draw`)).json();
   const verification = startVerification(lottery, draw);
+  // An undrawn lottery may not serve its entries yet (API.md: once closed); the verdict needs none.
+  if (!verification.needsEntries) return verification.finish();
   const entries = await fetchOk(fetchImpl, `${lotteryUrl}/entries`);
   // fatal: bytes that are not UTF-8 cannot be canonical entries; better to stop than to guess.
   const decoder = new TextDecoder('utf-8', { fatal: true });
