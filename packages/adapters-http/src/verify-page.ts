@@ -72,9 +72,11 @@ const SCRIPT = String.raw`
   try {
     if (!window.crypto || !crypto.subtle) throw new Error('this browser offers no WebCrypto here (it needs HTTPS)');
     const base = '/lotteries/' + encodeURIComponent(id);
-    const [lottery, record, entriesBytes] = await Promise.all([get(base, 'json'), get(base + '/draw', 'json'), get(base + '/entries', 'text')]);
+    const [lottery, record] = await Promise.all([get(base, 'json'), get(base + '/draw', 'json')]);
     if (record.algorithm !== 'fairdraw-v1') return finish('mismatch', 'Cannot check algorithm ' + record.algorithm + '.');
     if (record.status !== 'drawn' || !record.seed) return finish('not-drawn', 'Not drawn yet: the seed is published with the draw.');
+    // Only now: an open lottery does not serve its entries yet.
+    const entriesBytes = await get(base + '/entries', 'text');
     say(steps, record.lottery_id === lottery.id, 'the draw record is for lottery ' + lottery.id);
     say(steps, record.commitment === lottery.commitment, 'the draw repeats the published commitment ' + lottery.commitment);
     if (!isHex64(record.seed)) throw new Error('the seed is not 64 lower-case hex digits');

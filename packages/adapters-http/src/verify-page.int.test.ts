@@ -1,0 +1,129 @@
+/**
+ * The /verify page's own fairdraw-v1 (WebCrypto + BigInt) in a real headless Chromium: the page and
+ * fixture records of the published test vectors come from a tiny server on 127.0.0.1, served the
+ * way API.md describes, faithful or tampered.
+ */
+
+import { once } from 'node:events';
+import { existsSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { buildFairdrawV1Vectors, publicRecordOf } from '@fairdraw/domain';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { verifyPageHtml } from './verify-page.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const vectors = buildFairdrawV1Vectors();
+const recordOf = (name: string) => publicRecordOf(vectors.cases.find((c) => c.name === name) ?? (undefined as never));
+
+/** What the fixture server answers for the lottery under test; each test sets it. */
+let served = { ...recordOf('gaps'), draw: recordOf('gaps').draw as object };
+let server: Server;
+let browser: Browser;
+let origin = '';
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium`);
+  server = createServer((req, res) => {
+    const id = served.lottery.id;
+    const body: Record<string, [string, string]> = {
+      [`/verify/${id}`]: ['text/html; charset=utf-8', verifyPageHtml(id)],
+      [`/lotteries/${id}`]: ['application/json', JSON.stringify(served.lottery)],
+      [`/lotteries/${id}/draw`]: ['application/json', JSON.stringify(served.draw)],
+      [`/lotteries/${id}/entries`]: ['text/plain; charset=utf-8', served.entriesText],
+    };
+    // As the API does: no entries while the lottery is open.
+    if ((served.draw as { status?: string }).status === 'open') delete body[`/lotteries/${id}/entries`];
+    const found = body[req.url ?? ''];
+    if (found) res.writeHead(200, { 'content-type': found[0] }).end(found[1]);
+    else res.writeHead(404).end();
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--no-first-run',
+    ],
+  });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  server?.close();
+});
+
+/** Opens the page, waits for its verdict and returns it with the page's text. */
+async function verdictFor(record: typeof served): Promise<{ result: string; text: string; rows: string[] }> {
+  served = record;
+  const page: Page = await browser.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  page.on('console', (message) => {
+    if (message.type() === 'error') errors.push(message.text());
+  });
+  try {
+    await page.goto(`${origin}/verify/${record.lottery.id}`);
+    const status = page.locator('#status:not([data-result="pending"])');
+    await status.waitFor({ timeout: 30_000 });
+    const result = (await status.getAttribute('data-result')) ?? '';
+    const rows = await page.locator('#winners tbody tr').allTextContents();
+    const text = (await page.locator('main').textContent()) ?? '';
+    // A CSP refusal or a script error would leave its mark here even if a verdict appeared.
+    expect(errors).toEqual([]);
+    return { result, text, rows };
+  } finally {
+    await page.close();
+  }
+}
+
+describe('the /verify page in Chromium', () => {
+  it('says verified for a faithful record, showing the commitment check, digest and each winner', async () => {
+    const good = recordOf('gaps');
+    const { result, text, rows } = await verdictFor(good);
+    expect(result).toBe('verified');
+    expect(text).toContain('Verified');
+    expect(text).toContain(`opens the commitment`);
+    expect(text).toContain(good.draw.entries_digest ?? 'digest');
+    expect(rows).toHaveLength(good.draw.winners.length);
+    for (const [j, w] of good.draw.winners.entries()) expect(rows[j]).toContain(w.ballot_id);
+  });
+
+  it('agrees with the vectors at n = 0, with more prizes than entries, and at 100000 entries', async () => {
+    for (const name of ['no-entries', 'k-exceeds-n', 'large']) expect((await verdictFor(recordOf(name))).result, name).toBe('verified');
+  });
+
+  it('flags a replaced winner', async () => {
+    const good = recordOf('gaps');
+    const [first, ...rest] = good.draw.winners;
+    const draw = { ...good.draw, winners: [{ ...(first ?? (undefined as never)), ballot_id: rest[0]?.ballot_id ?? '' }, ...rest] };
+    const { result, text } = await verdictFor({ ...good, draw });
+    expect(result).toBe('mismatch');
+    expect(text).toContain('Mismatch: winner 1');
+  });
+
+  it('flags a seed that does not open the commitment, and a tampered entries list', async () => {
+    const good = recordOf('gaps');
+    const seed = `${(good.draw.seed ?? '').slice(0, 63)}${good.draw.seed?.endsWith('0') ? '1' : '0'}`;
+    const badSeed = await verdictFor({ ...good, draw: { ...good.draw, seed } });
+    expect(badSeed.result).toBe('mismatch');
+    expect(badSeed.text).toContain('does NOT open the commitment');
+    const entriesText = good.entriesText.replace(/^1:/, '2:');
+    const badEntries = await verdictFor({ ...good, entriesText });
+    expect(badEntries.result).toBe('mismatch');
+    expect(badEntries.text).toContain(`the record says ${good.draw.entries_digest}`);
+  });
+
+  it('waits for the draw before judging', async () => {
+    const good = recordOf('gaps');
+    const { seed: _, ...draw } = { ...good.draw, status: 'open', entries_digest: null, n: null, winners: [] };
+    expect((await verdictFor({ ...good, draw })).result).toBe('not-drawn');
+  });
+});
