@@ -90,7 +90,8 @@ export function postgresLotteries(db: Kysely<Database>): LotteryRepository {
       const rows = await db
         .selectFrom('lotteries')
         .select('id')
-        .where((eb) => eb.or([eb('status', '=', 'closed'), eb.and([eb('status', '=', 'open'), eb('closes_at', '<=', at)])]))
+        .where('status', '<>', 'drawn')
+        .where('closes_at', '<=', at)
         .orderBy('id')
         .execute();
       return rows.map((row) => LotteryId(row.id));

@@ -6,11 +6,17 @@ import { fieldProblems, summary } from './validation-errors.js';
 /** Fastify's own 4xx errors, by code, as API.md problems. */
 const FRAMEWORK_ERRORS: Readonly<Record<string, () => Problem>> = {
   FST_ERR_CTP_BODY_TOO_LARGE: () => problemOf('PAYLOAD_TOO_LARGE', 'the request body is larger than 1 MiB'),
-  FST_ERR_CTP_INVALID_MEDIA_TYPE: () => problemOf('UNSUPPORTED_MEDIA_TYPE', 'request bodies must be application/json'),
+  // API.md's code table has no 415 code; a body of the wrong type is bad input like any other.
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: () => unsupportedMediaType(),
   FST_ERR_CTP_INVALID_JSON_BODY: () => problemOf('VALIDATION_FAILED', 'the request body is not valid JSON'),
   FST_ERR_CTP_EMPTY_JSON_BODY: () => problemOf('VALIDATION_FAILED', 'the request body is empty'),
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: () => problemOf('VALIDATION_FAILED', 'Content-Length does not match the body'),
 };
+
+function unsupportedMediaType(): Problem {
+  const message = 'request bodies must be application/json';
+  return problemOf('VALIDATION_FAILED', message, [{ path: 'content-type', message }]);
+}
 
 function problemFor(error: FastifyError): Problem | null {
   if (error instanceof DomainError || error instanceof HttpProblem) {
@@ -29,7 +35,7 @@ function problemFor(error: FastifyError): Problem | null {
   const status = error.statusCode ?? 500;
   if (status === 404) return problemOf('NOT_FOUND', 'no such resource');
   if (status === 413) return problemOf('PAYLOAD_TOO_LARGE', 'the request body is larger than 1 MiB');
-  if (status === 415) return problemOf('UNSUPPORTED_MEDIA_TYPE', 'request bodies must be application/json');
+  if (status === 415) return unsupportedMediaType();
   if (status === 400 || error instanceof SyntaxError) return problemOf('VALIDATION_FAILED', 'the request is malformed');
   return null;
 }

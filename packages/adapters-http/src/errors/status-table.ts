@@ -1,7 +1,7 @@
 import type { ErrorCode } from '@fairdraw/domain';
 
 /** Codes the HTTP layer raises itself, beyond the domain's. */
-export type HttpOnlyCode = 'RATE_LIMITED' | 'PAYLOAD_TOO_LARGE' | 'UNSUPPORTED_MEDIA_TYPE' | 'SERVICE_UNAVAILABLE' | 'INTERNAL';
+export type HttpOnlyCode = 'RATE_LIMITED' | 'PAYLOAD_TOO_LARGE' | 'SERVICE_UNAVAILABLE' | 'INTERNAL';
 export type ProblemCode = ErrorCode | HttpOnlyCode;
 
 /** The one table of API.md's error codes: every problem response takes its status from here. */
@@ -29,7 +29,6 @@ export const STATUS_OF: Readonly<Record<ProblemCode, number>> = {
   IDEMPOTENCY_IN_PROGRESS: 409,
   SOLD_OUT: 410,
   PAYLOAD_TOO_LARGE: 413,
-  UNSUPPORTED_MEDIA_TYPE: 415,
   IDEMPOTENCY_KEY_REUSED: 422,
   RATE_LIMITED: 429,
   INTERNAL: 500,

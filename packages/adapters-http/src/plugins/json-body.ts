@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 export const BODY_LIMIT_BYTES = 1024 * 1024;
 
 /**
- * JSON is the only request media type (others are 415). An empty body with a JSON content type
+ * JSON is the only request media type (others are a 400). An empty body with a JSON content type
  * counts as no body, because many clients send that header on every POST; routes whose body is
  * optional then see `undefined`, and routes that need one fail validation with a 400.
  */

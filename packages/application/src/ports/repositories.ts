@@ -59,7 +59,10 @@ export interface LotteryRepository {
   findByClosingDate(date: string): Promise<Lottery | null>;
   save(lottery: Lottery): Promise<void>;
   list(filter: LotteryFilter, page: PageRequest): Promise<Page<Lottery>>;
-  /** Lotteries not yet drawn whose closing instant is at or before `at`, or that are closed. */
+  /**
+   * Lotteries not yet drawn whose closing instant is at or before `at`, closed or not. One
+   * without a closing instant (closed by an admin or by selling out) waits for an admin's draw.
+   */
   findUndrawnDue(at: Date): Promise<LotteryId[]>;
   /** Dates in [from, to] that already have a lottery. */
   closingDatesBetween(from: string, to: string): Promise<string[]>;

@@ -97,18 +97,23 @@ export function lotteriesContract(uow: () => UnitOfWork): void {
       await expect(failed).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
     });
 
-    it('finds the lotteries due for a draw: past their closing instant or closed, and not drawn', async () => {
+    it('finds the lotteries due for a draw: past their closing instant, closed or not, and not drawn', async () => {
       const at = new Date('2030-01-12T00:00:00.000Z');
       const due = await stored(uow(), aLottery({ closesAt: new Date('2030-01-11T00:00:00.000Z') }));
       const exactlyDue = await stored(uow(), aLottery({ closesAt: at }));
       await stored(uow(), aLottery({ closesAt: new Date('2030-01-13T00:00:00.000Z') }));
       await stored(uow(), aLottery());
-      const closed = aLottery();
-      closed.close(NOW);
-      await stored(uow(), closed);
+      // Closed early, but its closing instant has passed: the schedule still owes it a draw.
+      const closedEarly = aLottery({ closesAt: new Date('2030-01-11T00:00:00.000Z') });
+      closedEarly.close(NOW);
+      await stored(uow(), closedEarly);
+      // Closed by an admin with no closing instant: the admin draws it.
+      const closedByAdmin = aLottery();
+      closedByAdmin.close(NOW);
+      await stored(uow(), closedByAdmin);
       await stored(uow(), drawn(aLottery({ closesAt: new Date('2030-01-11T00:00:00.000Z') })));
       const found = await uow().reads.lotteries.findUndrawnDue(at);
-      expect([...found].sort()).toEqual([due.id, exactlyDue.id, closed.id].sort());
+      expect([...found].sort()).toEqual([due.id, exactlyDue.id, closedEarly.id].sort());
     });
 
     it('lists the taken closing dates within an inclusive range', async () => {

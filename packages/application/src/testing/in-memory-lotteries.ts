@@ -51,7 +51,7 @@ export function inMemoryLotteries(session: Session): LotteryRepository {
     },
     async findUndrawnDue(at) {
       return [...lotteries().values()]
-        .filter((l) => l.status === 'closed' || (l.status === 'open' && l.closesAt !== null && l.closesAt.getTime() <= at.getTime()))
+        .filter((l) => l.status !== 'drawn' && l.closesAt !== null && l.closesAt.getTime() <= at.getTime())
         .map((l) => l.id)
         .sort() as LotteryId[];
     },
