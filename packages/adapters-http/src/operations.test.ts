@@ -28,7 +28,21 @@ const API_ROUTES = [
   ['post', '/lotteries/{id}/verify'],
   ['get', '/health/live'],
   ['get', '/health/ready'],
+  ['get', '/verify/{id}'],
 ] as const;
+
+describe('the verify page', () => {
+  it('is served as HTML with a policy that allows exactly its own script and style', async () => {
+    h = await harness();
+    const id = '0190f5e2-0000-7000-8000-0000000000aa';
+    const res = await h.app.inject({ method: 'GET', url: `/verify/${id}` });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toContain('text/html');
+    expect(res.body).toContain(`data-lottery-id="${id}"`);
+    expect(String(res.headers['content-security-policy'])).toMatch(/script-src 'sha256-[^']+'; style-src 'sha256-/);
+    expect((await h.app.inject({ method: 'GET', url: '/verify/not-a-uuid' })).statusCode).toBe(400);
+  });
+});
 
 describe('health', () => {
   it('live is 200; ready is 200 with the checks when all are ok', async () => {

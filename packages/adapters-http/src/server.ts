@@ -16,6 +16,7 @@ import type { RouteContext } from './routes/context.js';
 import { drawRoutes } from './routes/draws.js';
 import { healthRoutes, type Readiness } from './routes/health.js';
 import { lotteryRoutes } from './routes/lotteries.js';
+import { verifyPageRoute } from './routes/verify-page.js';
 
 export interface ServerOptions {
   readonly deps: Deps;
@@ -65,6 +66,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   lotteryRoutes(app, context);
   ballotRoutes(app, context);
   drawRoutes(app, context);
+  verifyPageRoute(app);
   await options.extend?.(app);
   return app;
 }
