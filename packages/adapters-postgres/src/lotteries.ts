@@ -1,9 +1,19 @@
 import type { LotteryFilter, LotteryRepository } from '@fairdraw/application';
-import { isCalendarDate, Lottery, LotteryId, type LotteryState } from '@fairdraw/domain';
-import type { Insertable, Kysely, Selectable } from 'kysely';
+import { isCalendarDate, Lottery, LotteryId, type LotteryState, type LotteryStatus } from '@fairdraw/domain';
+import type { ExpressionBuilder, Insertable, Kysely, Selectable } from 'kysely';
 import { decodeCursor, fetchSize, isUuidKey, pageFrom } from './cursor.js';
 import type { Database, LotteriesTable } from './database.js';
 import { isUuid, uniquely } from './errors.js';
+
+/** The status clients see at `asOf`: past its closing instant, an open lottery is closed. */
+function statusAt(status: LotteryStatus, asOf: Date | undefined) {
+  return (eb: ExpressionBuilder<Database, 'lotteries'>) => {
+    if (asOf === undefined || status === 'drawn') return eb('status', '=', status);
+    const due = eb.and([eb('status', '=', 'open'), eb('closes_at', '<=', asOf)]);
+    if (status === 'closed') return eb.or([eb('status', '=', 'closed'), due]);
+    return eb.and([eb('status', '=', 'open'), eb.or([eb('closes_at', 'is', null), eb('closes_at', '>', asOf)])]);
+  };
+}
 
 function toLottery(row: Selectable<LotteriesTable>): Lottery {
   return Lottery.restore({
@@ -79,7 +89,7 @@ export function postgresLotteries(db: Kysely<Database>): LotteryRepository {
     },
     async list(filter: LotteryFilter, page) {
       let query = db.selectFrom('lotteries').selectAll();
-      if (filter.status !== undefined) query = query.where('status', '=', filter.status);
+      if (filter.status !== undefined) query = query.where(statusAt(filter.status, filter.asOf));
       if (filter.closesFrom !== undefined) query = query.where('closes_on', '>=', filter.closesFrom);
       if (filter.closesTo !== undefined) query = query.where('closes_on', '<=', filter.closesTo);
       if (page.cursor !== null) query = query.where('id', '<', decodeCursor(page.cursor, isUuidKey));

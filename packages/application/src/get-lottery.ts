@@ -23,7 +23,7 @@ export function listLotteries(deps: Deps, query: ListLotteries): Promise<Page<Lo
     if (value !== undefined && !isCalendarDate(value)) invalid(path, `${path} must be YYYY-MM-DD`);
   }
   return deps.uow.reads.lotteries.list(
-    { status: query.status, closesFrom: query.closesFrom, closesTo: query.closesTo },
+    { status: query.status, asOf: deps.clock.now(), closesFrom: query.closesFrom, closesTo: query.closesTo },
     { limit: query.limit, cursor: query.cursor },
   );
 }

@@ -45,7 +45,9 @@ export interface RefreshTokenRepository {
 }
 
 export interface LotteryFilter {
+  /** By the status clients see at `asOf`: a lottery past its closing instant counts as closed. */
   readonly status?: LotteryStatus | undefined;
+  readonly asOf?: Date | undefined;
   readonly closesFrom?: string | undefined;
   readonly closesTo?: string | undefined;
 }

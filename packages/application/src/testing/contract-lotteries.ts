@@ -91,6 +91,16 @@ export function lotteriesContract(uow: () => UnitOfWork): void {
       expect(await ids({ closesFrom: '2030-04-02', closesTo: '2030-04-19', status: 'open' })).toEqual([]);
     });
 
+    it('filters by the status clients see: past its closing instant, an unrecorded close counts', async () => {
+      const due = await stored(uow(), aLottery({ closesAt: new Date('2030-02-01T00:00:00.000Z') }));
+      const later = await stored(uow(), aLottery({ closesAt: new Date('2030-03-01T00:00:00.000Z') }));
+      const asOf = new Date('2030-02-01T00:00:00.000Z');
+      const ids = async (status: 'open' | 'closed') =>
+        (await uow().reads.lotteries.list({ status, asOf }, { limit: 100, cursor: null })).items.map((l) => l.id);
+      expect(await ids('closed')).toEqual([due.id]);
+      expect(await ids('open')).toEqual([later.id]);
+    });
+
     it('rejects a cursor it did not hand out', async () => {
       const failed = uow().reads.lotteries.list({}, { limit: 2, cursor: 'garbage!' });
       await expect(failed).rejects.toBeInstanceOf(DomainError);

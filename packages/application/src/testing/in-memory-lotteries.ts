@@ -64,7 +64,10 @@ export function inMemoryLotteries(session: Session): LotteryRepository {
 }
 
 function matches(l: LotteryState, filter: LotteryFilter): boolean {
-  if (filter.status !== undefined && l.status !== filter.status) return false;
+  if (filter.status !== undefined) {
+    const status = filter.asOf === undefined ? l.status : Lottery.restore(l).statusAt(filter.asOf);
+    if (status !== filter.status) return false;
+  }
   if (filter.closesFrom !== undefined && (l.closesOn === null || l.closesOn < filter.closesFrom)) return false;
   if (filter.closesTo !== undefined && (l.closesOn === null || l.closesOn > filter.closesTo)) return false;
   return true;
