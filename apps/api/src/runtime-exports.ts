@@ -1,4 +1,6 @@
 // What the worker reuses from this app: one place reads settings and builds the runtime.
-export { readSettings, type Settings } from './settings.js';
-export { type Runtime, startRuntime } from './runtime.js';
+
 export { argon2Hasher } from './argon2-hasher.js';
+export { type DrawSchedule, describeOutcome, drawSchedule, type ScheduleLog, scheduledDrawsTick, type Timetable } from './draw-schedule.js';
+export { type Runtime, startRuntime } from './runtime.js';
+export { readSettings, type Settings } from './settings.js';

@@ -66,7 +66,12 @@ describe('runScheduledDraws: daily lotteries in Europe/London', () => {
     const dates = lotteries.map((l) => l.closesOn);
     expect(new Set(dates).size).toBe(dates.length);
     expect(dates.at(-1)).toBe('2030-04-07');
-    expect(lotteries.filter((l) => l.status === 'drawn').map((l) => l.closesOn)).toEqual(['2030-03-28', '2030-03-29', '2030-03-30', '2030-03-31']);
+    expect(lotteries.filter((l) => l.status === 'drawn').map((l) => l.closesOn)).toEqual([
+      '2030-03-28',
+      '2030-03-29',
+      '2030-03-30',
+      '2030-03-31',
+    ]);
   });
 
   it('closes the 25-hour day of the autumn change at the right instant', async () => {

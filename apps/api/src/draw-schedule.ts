@@ -1,0 +1,68 @@
+import { type Deps, runScheduledDraws, ScheduledDrawsFailed, type ScheduledDrawsOutcome } from '@fairdraw/application';
+import { Cron } from 'croner';
+import type { Settings } from './settings.js';
+
+/** When and how the scheduled draws run; the worker and the embedded scheduler read the same settings. */
+export interface DrawSchedule {
+  /** DRAW_CRON: 5 fields, or 6 with seconds first. */
+  readonly cron: string;
+  /** SERVICE_TIMEZONE: the cron's midnight is this zone's midnight, daylight saving included. */
+  readonly timeZone: string;
+  /** DRAW_ATTEMPTS: runs of one tick before it is left to the next one. */
+  readonly attempts: number;
+  readonly retryDelayMs: number;
+  readonly dailyLotteries: boolean;
+  readonly daysAhead: number;
+}
+
+/** The part of the schedule that says when ticks run and how failures are retried. */
+export type Timetable = Pick<DrawSchedule, 'cron' | 'timeZone' | 'attempts' | 'retryDelayMs'>;
+
+/** pino's logger fits; tests pass a recorder. */
+export interface ScheduleLog {
+  info(details: object, message: string): void;
+  warn(details: object, message: string): void;
+  error(details: object, message: string): void;
+}
+
+export function drawSchedule(settings: Settings): DrawSchedule {
+  try {
+    // Fail at start-up, not at the first midnight, when the pattern is wrong.
+    new Cron(settings.DRAW_CRON, { timezone: settings.SERVICE_TIMEZONE, paused: true }).stop();
+  } catch (error) {
+    throw new Error(`invalid settings:\n  DRAW_CRON: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  return {
+    cron: settings.DRAW_CRON,
+    timeZone: settings.SERVICE_TIMEZONE,
+    attempts: settings.DRAW_ATTEMPTS,
+    retryDelayMs: settings.DRAW_RETRY_DELAY_MS,
+    dailyLotteries: settings.DAILY_LOTTERIES,
+    daysAhead: settings.DAILY_LOTTERY_DAYS_AHEAD,
+  };
+}
+
+/** What a tick did, as log fields: enough for an operator to find each lottery and draw. */
+export function describeOutcome(outcome: ScheduledDrawsOutcome): Record<string, unknown> {
+  return {
+    provisioned: outcome.provisioned.map((l) => l.toState().closesOn),
+    drawn: outcome.drawn.map((d) => ({ lottery_id: d.lotteryId, entries: d.n, winners: d.winners.length })),
+    failed: outcome.failed.map((f) => ({ lottery_id: f.lotteryId, error: f.error })),
+    provision_error: outcome.provisionError,
+  };
+}
+
+/** One tick as both schedulers run it: the use case, and a log line saying what it did. */
+export function scheduledDrawsTick(deps: Deps, schedule: DrawSchedule, log: ScheduleLog): () => Promise<ScheduledDrawsOutcome> {
+  return async () => {
+    try {
+      const outcome = await runScheduledDraws(deps, { dailyLotteries: schedule.dailyLotteries, daysAhead: schedule.daysAhead });
+      log.info(describeOutcome(outcome), 'scheduled draws ran');
+      return outcome;
+    } catch (error) {
+      // What did succeed is logged now; the scheduler logs the failure and retries.
+      if (error instanceof ScheduledDrawsFailed) log.warn(describeOutcome(error.outcome), 'scheduled draws partly failed');
+      throw error;
+    }
+  };
+}

