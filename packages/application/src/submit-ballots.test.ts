@@ -1,8 +1,11 @@
+import { createHash } from 'node:crypto';
 import { LotteryId, type ParticipantId } from '@fairdraw/domain';
 import { describe, expect, it } from 'vitest';
 import { closeLottery } from './close-lottery.js';
 import { createLottery } from './create-lottery.js';
+import { getLottery } from './get-lottery.js';
 import { listLotteryBallots, listMyBallots } from './list-ballots.js';
+import { openEntries } from './open-entries.js';
 import { registerParticipant } from './register-participant.js';
 import { submitBallots } from './submit-ballots.js';
 import { testDeps } from './testing/index.js';
@@ -13,7 +16,9 @@ async function setup(lottery: Parameters<typeof createLottery>[1] = {}) {
   const deps = testDeps();
   const alice = await registerParticipant(deps, { username: 'alice', password: 'correct horse' });
   const created = await createLottery(deps, lottery);
-  const play = (options: { count?: number; ticketNumber?: number; participantId?: ParticipantId | null; ip?: string; admin?: boolean } = {}) =>
+  const play = (
+    options: { count?: number; ticketNumber?: number; participantId?: ParticipantId | null; ip?: string; admin?: boolean } = {},
+  ) =>
     submitBallots(deps, {
       lotteryId: created.id,
       player: { participantId: options.participantId === undefined ? alice.id : options.participantId, isAdmin: options.admin ?? false },
@@ -43,7 +48,13 @@ describe('submitBallots', () => {
   it('refuses unknown lotteries, admins and closed lotteries', async () => {
     const { deps, lottery, play } = await setup();
     await rejects(
-      submitBallots(deps, { lotteryId: LotteryId('0190f5e2-0000-7000-8000-00000000dead'), player: { participantId: null, isAdmin: false }, clientIp: '::1', count: 1, ticketNumber: null }),
+      submitBallots(deps, {
+        lotteryId: LotteryId('0190f5e2-0000-7000-8000-00000000dead'),
+        player: { participantId: null, isAdmin: false },
+        clientIp: '::1',
+        count: 1,
+        ticketNumber: null,
+      }),
       'LOTTERY_NOT_FOUND',
     );
     await rejects(play({ admin: true }), 'ADMIN_CANNOT_PLAY');
@@ -68,6 +79,21 @@ describe('submitBallots', () => {
     await rejects(play({ ticketNumber: 7 }), 'TICKET_TAKEN');
     const rest = await play({ count: 9 });
     expect(rest.ballots.map((b) => b.ballot.ticketNumber).sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5, 6, 8, 9, 10]);
+  });
+
+  it('freezes the entries when the last ticket closes the lottery, as a close does', async () => {
+    const { deps, lottery, play } = await setup({ ticketLimit: 3 });
+    await play({ count: 2 });
+    expect((await getLottery(deps, { lotteryId: lottery.id })).toState().entriesDigest).toBeNull();
+    await play();
+    const sealed = (await getLottery(deps, { lotteryId: lottery.id })).toState();
+    expect(sealed.status).toBe('closed');
+    let text = '';
+    for await (const line of await openEntries(deps, { lotteryId: lottery.id })) text += line;
+    expect({ digest: sealed.entriesDigest, n: sealed.entryCount }).toEqual({
+      digest: createHash('sha256').update(text).digest('hex'),
+      n: 3,
+    });
   });
 
   it('issues nothing when fewer tickets remain than asked, or a limit would be passed', async () => {

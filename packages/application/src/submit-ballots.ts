@@ -9,6 +9,7 @@ import {
 } from '@fairdraw/domain';
 import type { Deps } from './deps.js';
 import type { Ballot, Repositories } from './ports/repositories.js';
+import { sealEntries } from './seal-entries.js';
 
 export interface SubmitBallots {
   readonly lotteryId: LotteryId;
@@ -51,8 +52,11 @@ export async function submitBallots(deps: Deps, command: SubmitBallots): Promise
     const issue = lottery.issueTickets(plan, answer, soFar, now);
     const issued = issue.tickets.map((ticketNumber) => newBallot(deps, lottery.id, ticketNumber, participantId, ipHash, now));
     await repos.pools.write(lottery.id, issue.writes);
-    await repos.lotteries.save(lottery);
     await repos.ballots.addMany(issued.map((i) => i.ballot));
+    // The last ticket closes the lottery here, not in closeLottery: its entries freeze now, so
+    // their digest is published at the close (before the seed), as for any other close.
+    if (lottery.toState().status === 'closed') await sealEntries(repos, lottery);
+    await repos.lotteries.save(lottery);
     return { ballots: issued };
   });
 }
