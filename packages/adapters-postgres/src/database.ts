@@ -106,7 +106,15 @@ const types = {
   },
 } as pg.CustomTypesConfig;
 
-export function createDatabase(url: string, options: { poolSize?: number | undefined } = {}): Kysely<Database> {
+export function createDatabase(
+  url: string,
+  options: { poolSize?: number | undefined; onIdleClientError?: ((error: Error) => void) | undefined } = {},
+): Kysely<Database> {
   const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10, types });
+  // The server ending an idle connection (a restart, an administrator, a shutdown racing
+  // pool.end(), which does not wait for its clients to go) is emitted on the pool; unheard, that
+  // event kills the process. The pool has already dropped the client and connects afresh on the
+  // next query, and queries in flight fail on their own, so there is nothing else to do here.
+  pool.on('error', (error) => options.onIdleClientError?.(error));
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool, cursor: Cursor }) });
 }

@@ -1,2 +1,3 @@
 export { emptyDatabase, freshDatabase, type TestDatabase } from './fresh-database.js';
 export { startTestPostgres } from './start-test-postgres.js';
+export { type OwnTestDatabase, startTestDatabase } from './test-database.js';
