@@ -5,15 +5,14 @@
  */
 
 import { once } from 'node:events';
-import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { buildFairdrawV1Vectors, publicRecordOf } from '@fairdraw/domain';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium, readVerdict, type Verdict } from './testing/chromium.js';
 import { verifyPageHtml } from './verify-page.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const vectors = buildFairdrawV1Vectors();
 const recordOf = (name: string) => publicRecordOf(vectors.cases.find((c) => c.name === name) ?? (undefined as never));
 
@@ -24,7 +23,6 @@ let browser: Browser;
 let origin = '';
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium`);
   server = createServer((req, res) => {
     const id = served.lottery.id;
     const body: Record<string, [string, string]> = {
@@ -42,17 +40,7 @@ beforeAll(async () => {
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
   origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--no-first-run',
-    ],
-  });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {
@@ -60,28 +48,10 @@ afterAll(async () => {
   server?.close();
 });
 
-/** Opens the page, waits for its verdict and returns it with the page's text. */
-async function verdictFor(record: typeof served): Promise<{ result: string; text: string; rows: string[] }> {
+/** Serves the record and returns the page's verdict on it. */
+function verdictFor(record: typeof served): Promise<Verdict> {
   served = record;
-  const page: Page = await browser.newPage();
-  const errors: string[] = [];
-  page.on('pageerror', (error) => errors.push(error.message));
-  page.on('console', (message) => {
-    if (message.type() === 'error') errors.push(message.text());
-  });
-  try {
-    await page.goto(`${origin}/verify/${record.lottery.id}`);
-    const status = page.locator('#status:not([data-result="pending"])');
-    await status.waitFor({ timeout: 30_000 });
-    const result = (await status.getAttribute('data-result')) ?? '';
-    const rows = await page.locator('#winners tbody tr').allTextContents();
-    const text = (await page.locator('main').textContent()) ?? '';
-    // A CSP refusal or a script error would leave its mark here even if a verdict appeared.
-    expect(errors).toEqual([]);
-    return { result, text, rows };
-  } finally {
-    await page.close();
-  }
+  return readVerdict(browser, `${origin}/verify/${record.lottery.id}`);
 }
 
 describe('the /verify page in Chromium', () => {

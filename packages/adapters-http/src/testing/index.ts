@@ -1,0 +1,1 @@
+export { launchChromium, readVerdict, type Verdict } from './chromium.js';
