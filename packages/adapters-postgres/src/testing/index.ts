@@ -1,3 +1,4 @@
 export { emptyDatabase, freshDatabase, type TestDatabase } from './fresh-database.js';
 export { startTestPostgres } from './start-test-postgres.js';
 export { type OwnTestDatabase, startTestDatabase } from './test-database.js';
+export { postgresTestDeps, type Settled, settle, settleAll } from './use-case-deps.js';
