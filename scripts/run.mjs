@@ -2,7 +2,7 @@
 // `npm start` / `npm test` on a fresh clone with nothing but Node and npm: install with pnpm 12
 // (fetched through npx when it is not on the PATH), build, then run. Plain JS: nothing is built yet.
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -26,10 +26,28 @@ runOrExit(pnpm, [...prefix, 'install', '--frozen-lockfile', '--reporter=silent']
 runOrExit(bin('tsc'), ['-b']);
 
 if (task === 'test') {
+  // The build leaves tests out; type-check them too, so a test cannot rot unnoticed.
+  runOrExit(bin('tsc'), ['-p', 'tsconfig.test.json']);
   if (!existsSync('/usr/bin/redis-server') && spawnSync('redis-server', ['--version']).status !== 0) {
     console.warn('redis-server is not installed: the worker tests will fail. Install it with `apt-get install -y redis-server`.');
   }
-  runOrExit(bin('vitest'), ['run', ...process.argv.slice(3)]);
+  // The JSON report lets this script refuse skipped tests (in CI nothing may be skipped for missing
+  // infrastructure) and print one plain closing line that any CI reader understands.
+  const report = `${root}node_modules/.cache/vitest-report.json`;
+  const result = spawnSync(bin('vitest'), ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...process.argv.slice(3)], {
+    cwd: root,
+    stdio: 'inherit',
+  });
+  const summary = existsSync(report) ? JSON.parse(readFileSync(report, 'utf8')) : null;
+  if (summary) {
+    const skipped = summary.numPendingTests + summary.numTodoTests;
+    console.log(`${summary.numPassedTests} passed, ${summary.numFailedTests} failed, ${skipped} skipped`);
+    if (skipped > 0 && process.env.CI) {
+      console.error('Skipped tests are failures in CI: every test must run (see the messages above for what is missing).');
+      process.exit(1);
+    }
+  }
+  process.exit(result.status ?? 1);
 } else if (task === 'start' || task === 'worker') {
   const entry = task === 'start' ? 'apps/api/dist/main.js' : 'apps/worker/dist/main.js';
   const child = spawn(process.execPath, [`${root}${entry}`], { stdio: 'inherit' });
