@@ -45,7 +45,7 @@ export async function stopOrphan(pid: number, timeoutMs = 15_000): Promise<void>
   }
 }
 
-function isAlive(pid: number): boolean {
+export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

@@ -1,3 +1,4 @@
+export { isAlive } from '../postmaster-lock.js';
 export { emptyDatabase, freshDatabase, type TestDatabase } from './fresh-database.js';
 export { startTestPostgres } from './start-test-postgres.js';
 export { type OwnTestDatabase, startTestDatabase } from './test-database.js';
