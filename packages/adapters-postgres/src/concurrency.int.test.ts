@@ -95,6 +95,37 @@ describe('ballots racing a close', () => {
   });
 });
 
+describe('requests waiting for the lottery lock while its closing instant passes', () => {
+  /** Runs `request` while another transaction holds the lottery row, and releases it only after `closesAt`. */
+  async function heldPast<T>(lotteryId: LotteryId, closesAt: Date, request: () => Promise<T>): Promise<Settled<T>> {
+    const db = database?.db ?? never();
+    const { waiting } = await db.transaction().execute(async (trx) => {
+      // Hold the row as a close or another ballot would, so the request queues behind it.
+      await trx.selectFrom('lotteries').select('id').where('id', '=', lotteryId).forUpdate().execute();
+      const queued = settle(request());
+      while (Date.now() <= closesAt.getTime()) await new Promise((resolve) => setTimeout(resolve, 50));
+      return { waiting: queued };
+    });
+    return waiting;
+  }
+
+  it('a ballot is refused, even before the close is recorded', async () => {
+    const closesAt = new Date(Date.now() + 300);
+    const lottery = await createLottery(deps, { closesAt });
+    const player = await aPlayer();
+    expect(await heldPast(lottery.id, closesAt, () => oneBallot(lottery.id, player))).toEqual({ ok: false, code: 'LOTTERY_CLOSED' });
+    expect(await rowCount('ballots', sql`lottery_id = ${lottery.id}`)).toBe(0);
+  });
+
+  it('a draw closes the lottery and draws it', async () => {
+    const closesAt = new Date(Date.now() + 300);
+    const lottery = await createLottery(deps, { closesAt });
+    await oneBallot(lottery.id, await aPlayer());
+    const drawn = await heldPast(lottery.id, closesAt, () => drawLottery(deps, { lotteryId: lottery.id }));
+    expect(drawn).toMatchObject({ ok: true, value: { record: { n: 1 } } });
+  });
+});
+
 describe('racing draws', () => {
   async function lotteryWithBallots(closesAt: Date | null): Promise<LotteryId> {
     const lottery = await createLottery(deps, {

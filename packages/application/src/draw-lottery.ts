@@ -11,8 +11,9 @@ import type { DrawView } from './views.js';
  */
 export async function drawLottery(deps: Deps, command: { lotteryId: LotteryId }): Promise<DrawView> {
   return deps.uow.run(async (repos) => {
-    const now = deps.clock.now();
     const lottery = (await repos.lotteries.lock(command.lotteryId)) ?? fail('LOTTERY_NOT_FOUND', 'no such lottery');
+    // After the lock: a draw that waited behind ballots until past closes_at must see it due.
+    const now = deps.clock.now();
     if (lottery.isDue(now)) lottery.close(now);
     if (lottery.toState().status === 'closed') await sealEntries(repos, lottery);
     const outcome = lottery.draw(now);

@@ -32,12 +32,14 @@ const CODE_BYTES = 18; // 144 bits
  * so a concurrent close either waits for these ballots or is seen by them.
  */
 export async function submitBallots(deps: Deps, command: SubmitBallots): Promise<{ ballots: IssuedBallot[] }> {
-  const now = deps.clock.now();
   const participantId = command.player.participantId;
   // Guests are known by their address, kept only as a keyed hash; participants by their account.
   const ipHash = participantId === null ? deps.keyed.hash(`ip:${command.clientIp}`) : null;
   return deps.uow.run(async (repos) => {
     const lottery = (await repos.lotteries.lock(command.lotteryId)) ?? fail('LOTTERY_NOT_FOUND', 'no such lottery');
+    // Read the clock only once the lock is held: a request that waited behind a close or other
+    // ballots until past closes_at must be refused, not judged by the instant it arrived.
+    const now = deps.clock.now();
     const plan = lottery.planIssue(
       { player: command.player, count: command.count, chosenTicket: command.ticketNumber, now },
       (bound) => deps.random.below(bound),
