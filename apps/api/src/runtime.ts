@@ -29,7 +29,11 @@ export async function startRuntime(settings: Settings, options: { migrate: boole
   const dataDir = resolve(settings.DATA_DIR);
   const server = embedded ? await startEmbeddedPostgres({ dataDir: resolve(dataDir, 'postgres') }) : null;
   try {
-    const db = createDatabase(server?.url ?? settings.DATABASE_URL ?? '', { poolSize: settings.DATABASE_POOL_SIZE });
+    const db = createDatabase(server?.url ?? settings.DATABASE_URL ?? '', {
+      poolSize: settings.DATABASE_POOL_SIZE,
+      // The pool reconnects by itself; an operator still wants to know the server dropped us.
+      onIdleClientError: (error) => console.warn(`database connection lost (will reconnect): ${error.message}`),
+    });
     if (options.migrate || embedded) await migrateToLatest(db);
     const secret = await jwtSecret(settings.JWT_SECRET, embedded, dataDir);
     const hashSecret = settings.HASH_SECRET ?? deriveKey(secret, 'keyed-hash').toString('hex');
