@@ -98,9 +98,30 @@ const initial: Migration = {
   },
 };
 
+/**
+ * A pool slot is looked up by (lottery, position) or by (lottery, ticket). With `lottery_id`
+ * leading both indexes, a lottery the statistics have not seen yet (a new jackpot filling up,
+ * estimated at one row) made either index look as cheap as the other, and the planner read
+ * slots by position through (lottery_id, ticket), filtering every stored slot of the lottery:
+ * O(tickets issued) per ticket, under the lottery's lock (docs/benchmarks.md). With the
+ * selective column first, each lookup has exactly one index that can serve it.
+ */
+const poolSlotLookups: Migration = {
+  async up(db) {
+    for (const statement of [
+      sql`alter table pool_slots drop constraint pool_slots_pkey`,
+      sql`alter table pool_slots add constraint pool_slots_pkey primary key (position, lottery_id)`,
+      sql`drop index pool_slots_ticket`,
+      sql`create index pool_slots_ticket on pool_slots (ticket, lottery_id)`,
+    ]) {
+      await statement.execute(db);
+    }
+  },
+};
+
 const provider: MigrationProvider = {
   async getMigrations() {
-    return { '0001_initial': initial };
+    return { '0001_initial': initial, '0002_pool_slot_lookups': poolSlotLookups };
   },
 };
 
