@@ -1,7 +1,7 @@
-import type { Ballot, BallotRepository, BallotWithOwner } from '@fairdraw/application';
+import { type Ballot, type BallotRepository, type BallotWithOwner, decodeCursor, fetchSize, pageFrom } from '@fairdraw/application';
 import { BallotId, LotteryId, ParticipantId } from '@fairdraw/domain';
 import { type Kysely, type Selectable, sql } from 'kysely';
-import { decodeCursor, fetchSize, isTicketKey, isUuidKey, pageFrom } from './cursor.js';
+import { isTicketKey, isUuidKey } from './cursor.js';
 import type { BallotsTable, Database } from './database.js';
 import { uniquely } from './errors.js';
 

@@ -1,7 +1,7 @@
-import type { DrawRecord, DrawRepository } from '@fairdraw/application';
+import { type DrawRecord, type DrawRepository, decodeCursor, fetchSize, pageFrom } from '@fairdraw/application';
 import { LotteryId } from '@fairdraw/domain';
 import type { Kysely, Selectable } from 'kysely';
-import { decodeCursor, fetchSize, isInstantKey, pageFrom } from './cursor.js';
+import { isInstantKey } from './cursor.js';
 import type { Database, DrawsTable } from './database.js';
 import { isUuid, uniquely } from './errors.js';
 

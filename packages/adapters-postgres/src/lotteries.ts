@@ -1,7 +1,7 @@
-import type { LotteryFilter, LotteryRepository } from '@fairdraw/application';
+import { decodeCursor, fetchSize, type LotteryFilter, type LotteryRepository, pageFrom } from '@fairdraw/application';
 import { isCalendarDate, Lottery, LotteryId, type LotteryState, type LotteryStatus } from '@fairdraw/domain';
 import type { ExpressionBuilder, Insertable, Kysely, Selectable } from 'kysely';
-import { decodeCursor, fetchSize, isUuidKey, pageFrom } from './cursor.js';
+import { isUuidKey } from './cursor.js';
 import type { Database, LotteriesTable } from './database.js';
 import { isUuid, uniquely } from './errors.js';
 

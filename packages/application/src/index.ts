@@ -8,6 +8,7 @@ export * from './ensure-admin.js';
 export * from './get-draw.js';
 export * from './get-lottery.js';
 export * from './get-participant.js';
+export * from './keyset-paging.js';
 export * from './list-ballots.js';
 export * from './open-entries.js';
 export * from './ports/repositories.js';

@@ -1,21 +1,5 @@
-import { invalid } from '@fairdraw/domain';
+import { decodeCursor, fetchSize, pageFrom } from '../keyset-paging.js';
 import type { Page, PageRequest } from '../ports/repositories.js';
-
-/** Opaque cursors: the sort key of the last item returned, as base64url JSON. */
-export function encodeCursor(key: unknown): string {
-  return Buffer.from(JSON.stringify(key)).toString('base64url');
-}
-
-export function decodeCursor<K>(cursor: string, isKey: (value: unknown) => value is K): K {
-  let value: unknown;
-  try {
-    value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-  } catch {
-    invalid('cursor', 'cursor is not one this service handed out');
-  }
-  if (!isKey(value)) invalid('cursor', 'cursor is not one this service handed out');
-  return value;
-}
 
 /**
  * Pages through items already sorted by `keyOf` in the page's order; `isAfter(key, cursorKey)`
@@ -28,16 +12,10 @@ export function pageOf<T, K>(
   isAfter: (key: K, cursorKey: K) => boolean,
   isKey: (value: unknown) => value is K,
 ): Page<T> {
-  if (!Number.isSafeInteger(page.limit) || page.limit < 1) throw new RangeError(`page limit ${page.limit} is not a positive integer`);
-  const from = page.cursor === null ? sorted : afterCursor(sorted, decodeCursor(page.cursor, isKey), keyOf, isAfter);
-  const items = from.slice(0, page.limit);
-  const last = items.at(-1);
-  const nextCursor = from.length > page.limit && last !== undefined ? encodeCursor(keyOf(last)) : null;
-  return { items, nextCursor };
-}
-
-function afterCursor<T, K>(sorted: readonly T[], cursorKey: K, keyOf: (item: T) => K, isAfter: (a: K, b: K) => boolean): T[] {
-  return sorted.filter((item) => isAfter(keyOf(item), cursorKey));
+  const size = fetchSize(page.limit);
+  const cursorKey = page.cursor === null ? null : decodeCursor(page.cursor, isKey);
+  const from = cursorKey === null ? sorted : sorted.filter((item) => isAfter(keyOf(item), cursorKey));
+  return pageFrom(from.slice(0, size), page.limit, (item) => item, keyOf);
 }
 
 export const isString = (v: unknown): v is string => typeof v === 'string';
