@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { createServer } from 'node:net';
+import { dockerAnswers, freePort } from '@fairdraw/adapters-postgres/testing';
 
 export interface TestRedis {
   readonly url: string;
@@ -18,15 +18,6 @@ const READY = 'Ready to accept connections';
 export async function startTestRedis(): Promise<TestRedis> {
   if (await dockerAnswers()) return startContainer();
   return startRedisServer();
-}
-
-async function dockerAnswers(): Promise<boolean> {
-  const { getContainerRuntimeClient } = await import('testcontainers');
-  // Without an engine this rejects within milliseconds.
-  return getContainerRuntimeClient().then(
-    () => true,
-    () => false,
-  );
 }
 
 async function startContainer(): Promise<TestRedis> {
@@ -81,15 +72,4 @@ async function startRedisServer(): Promise<TestRedis> {
       await exited;
     },
   };
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() => (typeof address === 'object' && address !== null ? resolve(address.port) : reject(new Error('no free port'))));
-    });
-  });
 }

@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type PostgresServer, startEmbeddedPostgres } from '../embedded.js';
+import { dockerAnswers } from './docker.js';
 
 const IMAGE = 'postgres:18-alpine';
 
@@ -11,8 +12,7 @@ const IMAGE = 'postgres:18-alpine';
  * either, this throws and says what to fix.
  */
 export async function startTestPostgres(): Promise<PostgresServer> {
-  const docker = await dockerAnswers();
-  if (docker) return startContainer();
+  if (await dockerAnswers()) return startContainer();
   try {
     return await startTemporaryEmbedded();
   } catch (error) {
@@ -24,15 +24,6 @@ export async function startTestPostgres(): Promise<PostgresServer> {
       { cause: error },
     );
   }
-}
-
-async function dockerAnswers(): Promise<boolean> {
-  const { getContainerRuntimeClient } = await import('testcontainers');
-  // Without an engine this rejects within milliseconds.
-  return getContainerRuntimeClient().then(
-    () => true,
-    () => false,
-  );
 }
 
 async function startContainer(): Promise<PostgresServer> {
