@@ -14,7 +14,7 @@ const flag = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' |
 const optional = z.string().trim().min(1).optional().catch(undefined);
 
 /** Every environment variable the service reads (API.md "Settings"), parsed once at start-up. */
-export const settingsSchema = z.object({
+const settingsSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().default('127.0.0.1'),
   DATABASE_URL: optional,
@@ -29,7 +29,12 @@ export const settingsSchema = z.object({
   ADMIN_IP_ALLOWLIST: z
     .string()
     .optional()
-    .transform((v) => (v ?? '').split(',').map((s) => s.trim()).filter(Boolean)),
+    .transform((v) =>
+      (v ?? '')
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    ),
   TRUST_PROXY: flag.prefault('false'),
   SERVICE_TIMEZONE: z.string().default('UTC').refine(isValidTimeZone, 'SERVICE_TIMEZONE must be an IANA time zone'),
   DRAW_CRON: z.string().default('0 0 * * *'),

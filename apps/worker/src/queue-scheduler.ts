@@ -4,7 +4,7 @@ import type { JobScheduler, ScheduledDrawsOutcome } from '@fairdraw/application'
 import { type Job, Queue, Worker, type WorkerOptions } from 'bullmq';
 import { connectRedis } from './redis-connection.js';
 
-export const QUEUE_NAME = 'fairdraw-draws';
+const QUEUE_NAME = 'fairdraw-draws';
 /** One id for every worker and every start: upserting it again replaces, never duplicates. */
 export const SCHEDULER_ID = 'close-and-draw';
 const JOB_NAME = 'close-and-draw';

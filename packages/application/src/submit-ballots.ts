@@ -6,6 +6,8 @@ import {
   type ParticipantId,
   type Player,
   type PoolAnswer,
+  unmovedPositionOf,
+  unmovedTicketAt,
 } from '@fairdraw/domain';
 import type { Deps } from './deps.js';
 import type { Ballot, Repositories } from './ports/repositories.js';
@@ -40,9 +42,8 @@ export async function submitBallots(deps: Deps, command: SubmitBallots): Promise
     // Read the clock only once the lock is held: a request that waited behind a close or other
     // ballots until past closes_at must be refused, not judged by the instant it arrived.
     const now = deps.clock.now();
-    const plan = lottery.planIssue(
-      { player: command.player, count: command.count, chosenTicket: command.ticketNumber, now },
-      (bound) => deps.random.below(bound),
+    const plan = lottery.planIssue({ player: command.player, count: command.count, chosenTicket: command.ticketNumber, now }, (bound) =>
+      deps.random.below(bound),
     );
     const answer = await askPool(repos, lottery.id, plan);
     const { perParticipantLimit, perIpLimit } = lottery.toState().entry;
@@ -76,8 +77,8 @@ async function askPool(repos: Repositories, lotteryId: LotteryId, plan: IssuePla
       ]);
       return {
         kind: 'chosen',
-        positionOfTicket: position ?? plan.ticket - 1,
-        ticketAtLast: last.get(plan.lastPosition) ?? plan.lastPosition + 1,
+        positionOfTicket: position ?? unmovedPositionOf(plan.ticket),
+        ticketAtLast: last.get(plan.lastPosition) ?? unmovedTicketAt(plan.lastPosition),
       };
     }
   }

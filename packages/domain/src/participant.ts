@@ -54,7 +54,3 @@ export function registerParticipant(input: {
     createdAt: input.now,
   };
 }
-
-export function canPlay(participant: Pick<Participant, 'role'>): boolean {
-  return participant.role !== 'admin';
-}

@@ -10,6 +10,10 @@
 /** Slot contents the caller loaded: position → ticket. Positions not present hold p + 1. */
 export type SlotView = ReadonlyMap<number, number>;
 
+/** What an unwritten slot holds, and where a ticket sits that was never moved: A[p] = p + 1. */
+export const unmovedTicketAt = (position: number): number => position + 1;
+export const unmovedPositionOf = (ticket: number): number => ticket - 1;
+
 export interface SlotWrite {
   readonly position: number;
   readonly ticket: number;
@@ -33,7 +37,7 @@ export function positionsToRead(remaining: number, picks: readonly number[]): nu
 export function issueRandom(remaining: number, picks: readonly number[], slots: SlotView): PoolIssue {
   const view = new Map(slots);
   const touched = new Set<number>();
-  const read = (p: number) => view.get(p) ?? p + 1;
+  const read = (p: number) => view.get(p) ?? unmovedTicketAt(p);
   const tickets = picks.map((pick, j) => {
     const last = remaining - 1 - j;
     if (!Number.isInteger(pick) || pick < 0 || pick > last) throw new RangeError(`pick ${pick} outside 0..${last}`);
@@ -51,12 +55,7 @@ export function issueRandom(remaining: number, picks: readonly number[], slots: 
  * never moved), `ticketAtLast` the ticket at position remaining - 1. Returns null when the ticket
  * was already issued.
  */
-export function issueChosen(
-  remaining: number,
-  ticket: number,
-  positionOfTicket: number,
-  ticketAtLast: number,
-): PoolIssue | null {
+export function issueChosen(remaining: number, ticket: number, positionOfTicket: number, ticketAtLast: number): PoolIssue | null {
   if (positionOfTicket >= remaining) return null;
   const last = remaining - 1;
   const writes: SlotWrite[] =
@@ -68,5 +67,3 @@ export function issueChosen(
         ];
   return { tickets: [ticket], writes };
 }
-
-export const defaultPositionOf = (ticket: number): number => ticket - 1;
