@@ -7,7 +7,7 @@
 import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { buildFairdrawV1Vectors, publicRecordOf } from '@fairdraw/domain';
+import { buildFairdrawV1Vectors, publicRecordOf } from '@fairdraw/domain/testing';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, readVerdict, type Verdict } from './testing/chromium.js';

@@ -9,4 +9,3 @@ export * from './ticket-pool.js';
 export * from './names.js';
 export * from './public-record.js';
 export * from './verify-record.js';
-export * from './test-vectors.js';

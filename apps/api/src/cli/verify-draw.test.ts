@@ -5,7 +5,7 @@
 import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { buildFairdrawV1Vectors, publicRecordOf } from '@fairdraw/domain';
+import { buildFairdrawV1Vectors, publicRecordOf } from '@fairdraw/domain/testing';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { main, verifyDraw } from './verify-draw.js';
 

@@ -1,0 +1,2 @@
+// Fixtures for tests of any package; kept out of the domain's public index, which ships.
+export * from '../test-vectors.js';
