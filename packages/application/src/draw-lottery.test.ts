@@ -24,13 +24,27 @@ async function playedLottery(prizes: Prize[], ballots: number, lottery: Paramete
   const deps = testDeps();
   const alice = await registerParticipant(deps, { username: 'alice', password: 'correct horse' });
   const created = await createLottery(deps, { prizes, ...lottery });
-  const issued = ballots === 0 ? [] : (await submitBallots(deps, { lotteryId: created.id, player: { participantId: alice.id, isAdmin: false }, clientIp: '::1', count: ballots, ticketNumber: null })).ballots;
+  const issued =
+    ballots === 0
+      ? []
+      : (
+          await submitBallots(deps, {
+            lotteryId: created.id,
+            player: { participantId: alice.id, isAdmin: false },
+            clientIp: '::1',
+            count: ballots,
+            ticketNumber: null,
+          })
+        ).ballots;
   return { deps, alice, lottery: created, issued };
 }
 
 describe('closing and drawing', () => {
   it('draws exactly as fairdraw-v1 says from the frozen entries, and reveals the seed', async () => {
-    const prizes = [{ name: 'Gold', amount: 1 }, { name: 'Silver', amount: 2 }];
+    const prizes = [
+      { name: 'Gold', amount: 1 },
+      { name: 'Silver', amount: 2 },
+    ];
     const { deps, lottery, issued } = await playedLottery(prizes, 10);
     await rejects(openEntries(deps, { lotteryId: lottery.id }), 'LOTTERY_NOT_CLOSED');
     await rejects(drawLottery(deps, { lotteryId: lottery.id }), 'LOTTERY_NOT_CLOSED');
@@ -51,8 +65,20 @@ describe('closing and drawing', () => {
 
     const winner = issued.find((b) => b.ballot.id === record?.winners[0]?.ballotId);
     const loser = issued.find((b) => !record?.winners.some((w) => w.ballotId === b.ballot.id));
-    expect(await verifyTicket(deps, { lotteryId: lottery.id, ticketNumber: winner?.ballot.ticketNumber ?? 0, verificationCode: winner?.verificationCode ?? '' })).toEqual({ hasWon: true, prize: 'Gold' });
-    expect(await verifyTicket(deps, { lotteryId: lottery.id, ticketNumber: loser?.ballot.ticketNumber ?? 0, verificationCode: loser?.verificationCode ?? '' })).toEqual({ hasWon: false, prize: null });
+    expect(
+      await verifyTicket(deps, {
+        lotteryId: lottery.id,
+        ticketNumber: winner?.ballot.ticketNumber ?? 0,
+        verificationCode: winner?.verificationCode ?? '',
+      }),
+    ).toEqual({ hasWon: true, prize: 'Gold' });
+    expect(
+      await verifyTicket(deps, {
+        lotteryId: lottery.id,
+        ticketNumber: loser?.ballot.ticketNumber ?? 0,
+        verificationCode: loser?.verificationCode ?? '',
+      }),
+    ).toEqual({ hasWon: false, prize: null });
     await rejects(verifyTicket(deps, { lotteryId: lottery.id, ticketNumber: 1, verificationCode: 'wrong' }), 'INVALID_VERIFICATION_CODE');
     await rejects(verifyTicket(deps, { lotteryId: lottery.id, ticketNumber: 99, verificationCode: 'wrong' }), 'INVALID_VERIFICATION_CODE');
   });
@@ -60,7 +86,10 @@ describe('closing and drawing', () => {
   it('answers NOT_DRAWN to verification before the draw', async () => {
     const { deps, lottery, issued } = await playedLottery([{ name: 'Winner', amount: 1 }], 1);
     const ballot = issued[0];
-    await rejects(verifyTicket(deps, { lotteryId: lottery.id, ticketNumber: 1, verificationCode: ballot?.verificationCode ?? '' }), 'NOT_DRAWN');
+    await rejects(
+      verifyTicket(deps, { lotteryId: lottery.id, ticketNumber: 1, verificationCode: ballot?.verificationCode ?? '' }),
+      'NOT_DRAWN',
+    );
     await rejects(verifyTicket(deps, { lotteryId: lottery.id, ticketNumber: 1, verificationCode: 'wrong' }), 'NOT_DRAWN');
   });
 
@@ -72,7 +101,13 @@ describe('closing and drawing', () => {
   });
 
   it('gives every ballot at most one prize even when prizes outnumber ballots', async () => {
-    const { deps, lottery, alice } = await playedLottery([{ name: 'A', amount: 3 }, { name: 'B', amount: 5 }], 4);
+    const { deps, lottery, alice } = await playedLottery(
+      [
+        { name: 'A', amount: 3 },
+        { name: 'B', amount: 5 },
+      ],
+      4,
+    );
     await closeLottery(deps, { lotteryId: lottery.id });
     const { record } = await drawLottery(deps, { lotteryId: lottery.id });
     expect(record?.winners.map((w) => w.prize)).toEqual(['A', 'A', 'A', 'B']);
@@ -82,7 +117,13 @@ describe('closing and drawing', () => {
 
   it('draws a lottery whose closing instant passed, once, however many runs race', async () => {
     const { deps, lottery } = await playedLottery([{ name: 'Winner', amount: 1 }], 0, { closesAt: new Date('2030-01-10T13:00:00Z') });
-    await submitBallots(deps, { lotteryId: lottery.id, player: { participantId: null, isAdmin: false }, clientIp: '::1', count: 1, ticketNumber: null }).catch(() => null);
+    await submitBallots(deps, {
+      lotteryId: lottery.id,
+      player: { participantId: null, isAdmin: false },
+      clientIp: '::1',
+      count: 1,
+      ticketNumber: null,
+    }).catch(() => null);
     expect((await closeDueLotteries(deps)).drawn).toHaveLength(0);
     deps.clock.set('2030-01-10T13:00:00Z');
     const runs = await Promise.all([closeDueLotteries(deps), closeDueLotteries(deps), closeDueLotteries(deps)]);

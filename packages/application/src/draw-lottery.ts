@@ -17,7 +17,10 @@ export async function drawLottery(deps: Deps, command: { lotteryId: LotteryId })
     if (lottery.isDue(now)) lottery.close(now);
     if (lottery.toState().status === 'closed') await sealEntries(repos, lottery);
     const outcome = lottery.draw(now);
-    const ballots = await repos.ballots.atIndices(lottery.id, outcome.winners.map((w) => w.entryIndex));
+    const ballots = await repos.ballots.atIndices(
+      lottery.id,
+      outcome.winners.map((w) => w.entryIndex),
+    );
     const state = lottery.toState();
     const record: DrawRecord = {
       lotteryId: lottery.id,
@@ -32,7 +35,13 @@ export async function drawLottery(deps: Deps, command: { lotteryId: LotteryId })
         const ballot = ballots[i];
         // Entries are frozen under the lock; a missing one means the store broke its promise.
         if (!ballot) throw new Error(`entry ${winner.entryIndex} of lottery ${lottery.id} is missing`);
-        return { rank: winner.rank, prize: winner.prize, ticketNumber: ballot.ticketNumber, ballotId: ballot.id, username: ballot.username };
+        return {
+          rank: winner.rank,
+          prize: winner.prize,
+          ticketNumber: ballot.ticketNumber,
+          ballotId: ballot.id,
+          username: ballot.username,
+        };
       }),
     };
     await repos.draws.add(record);

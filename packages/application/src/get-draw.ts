@@ -1,7 +1,7 @@
 import { addDays, fail, invalid, isCalendarDate, type LotteryId, startOfDate } from '@fairdraw/domain';
 import type { Deps } from './deps.js';
-import type { Page } from './ports/repositories.js';
 import { getLottery, getLotteryByDate } from './get-lottery.js';
+import type { Page } from './ports/repositories.js';
 import type { DrawView, PageQuery } from './views.js';
 
 export async function getDraw(deps: Deps, command: { lotteryId: LotteryId }): Promise<DrawView> {
@@ -21,7 +21,10 @@ export interface ListWinners extends PageQuery {
 
 /** Draws whose drawn_at falls within the dates, inclusive, in the service time zone. */
 export async function listWinners(deps: Deps, query: ListWinners): Promise<Page<DrawView>> {
-  for (const [path, value] of [['from', query.from], ['to', query.to]] as const) {
+  for (const [path, value] of [
+    ['from', query.from],
+    ['to', query.to],
+  ] as const) {
     if (value !== undefined && !isCalendarDate(value)) invalid(path, `${path} must be YYYY-MM-DD`);
   }
   if (query.from !== undefined && query.to !== undefined && query.from > query.to) invalid('from', 'from must not be after to');

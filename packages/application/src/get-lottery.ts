@@ -1,4 +1,4 @@
-import { fail, isCalendarDate, invalid, type Lottery, type LotteryId, type LotteryStatus } from '@fairdraw/domain';
+import { fail, invalid, isCalendarDate, type Lottery, type LotteryId, type LotteryStatus } from '@fairdraw/domain';
 import type { Deps } from './deps.js';
 import type { Page } from './ports/repositories.js';
 import type { PageQuery } from './views.js';
@@ -9,7 +9,9 @@ export async function getLottery(deps: Deps, command: { lotteryId: LotteryId }):
 
 export async function getLotteryByDate(deps: Deps, command: { date: string }): Promise<Lottery> {
   if (!isCalendarDate(command.date)) invalid('date', 'date must be YYYY-MM-DD');
-  return (await deps.uow.reads.lotteries.findByClosingDate(command.date)) ?? fail('LOTTERY_NOT_FOUND', `no lottery closes on ${command.date}`);
+  return (
+    (await deps.uow.reads.lotteries.findByClosingDate(command.date)) ?? fail('LOTTERY_NOT_FOUND', `no lottery closes on ${command.date}`)
+  );
 }
 
 export interface ListLotteries extends PageQuery {
@@ -19,7 +21,10 @@ export interface ListLotteries extends PageQuery {
 }
 
 export function listLotteries(deps: Deps, query: ListLotteries): Promise<Page<Lottery>> {
-  for (const [path, value] of [['closes_from', query.closesFrom], ['closes_to', query.closesTo]] as const) {
+  for (const [path, value] of [
+    ['closes_from', query.closesFrom],
+    ['closes_to', query.closesTo],
+  ] as const) {
     if (value !== undefined && !isCalendarDate(value)) invalid(path, `${path} must be YYYY-MM-DD`);
   }
   return deps.uow.reads.lotteries.list(

@@ -29,10 +29,7 @@ export async function listMyBallots(
 }
 
 /** Every ballot of a lottery, for its admins, in ascending ticket order. */
-export async function listLotteryBallots(
-  deps: Deps,
-  query: PageQuery & { lotteryId: LotteryId },
-): Promise<Page<BallotWithOwner>> {
+export async function listLotteryBallots(deps: Deps, query: PageQuery & { lotteryId: LotteryId }): Promise<Page<BallotWithOwner>> {
   const lottery = await getLottery(deps, query);
   return deps.uow.reads.ballots.listByLottery(lottery.id, query);
 }

@@ -1,4 +1,4 @@
-import { addDays, dateIn, DomainError, type Lottery } from '@fairdraw/domain';
+import { addDays, DomainError, dateIn, type Lottery } from '@fairdraw/domain';
 import { createLottery } from './create-lottery.js';
 import type { Deps } from './deps.js';
 

@@ -1,4 +1,4 @@
-import { checkPassword, type Participant, ParticipantId, registerParticipant as register, type Role } from '@fairdraw/domain';
+import { checkPassword, type Participant, ParticipantId, type Role, registerParticipant as register } from '@fairdraw/domain';
 import type { Deps } from './deps.js';
 
 export interface RegisterParticipant {
@@ -10,7 +10,13 @@ export interface RegisterParticipant {
 export async function registerParticipant(deps: Deps, command: RegisterParticipant, role: Role = 'participant'): Promise<Participant> {
   checkPassword(command.password);
   // Validate the name before paying for an argon2 hash.
-  register({ id: ParticipantId(deps.random.uuid()), username: command.username, email: command.email, passwordHash: '', now: deps.clock.now() });
+  register({
+    id: ParticipantId(deps.random.uuid()),
+    username: command.username,
+    email: command.email,
+    passwordHash: '',
+    now: deps.clock.now(),
+  });
   const participant = register({
     id: ParticipantId(deps.random.uuid()),
     username: command.username,

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { runIdempotent } from './run-idempotent.js';
-import { testDeps } from './testing/index.js';
 import { createLottery } from './create-lottery.js';
 import { listLotteries } from './get-lottery.js';
+import { runIdempotent } from './run-idempotent.js';
+import { testDeps } from './testing/index.js';
 
 describe('runIdempotent', () => {
   it('applies once, replays the first response, and refuses the key for another request', async () => {
@@ -17,7 +17,9 @@ describe('runIdempotent', () => {
     const again = await runIdempotent(deps, { scope: 'admin', key: 'k1', fingerprint: 'a' }, action);
     expect(again).toEqual({ ...first, replayed: true });
     expect(runs).toBe(1);
-    await expect(runIdempotent(deps, { scope: 'admin', key: 'k1', fingerprint: 'b' }, action)).rejects.toMatchObject({ code: 'IDEMPOTENCY_KEY_REUSED' });
+    await expect(runIdempotent(deps, { scope: 'admin', key: 'k1', fingerprint: 'b' }, action)).rejects.toMatchObject({
+      code: 'IDEMPOTENCY_KEY_REUSED',
+    });
     await runIdempotent(deps, { scope: 'someone else', key: 'k1', fingerprint: 'b' }, action);
     expect(runs).toBe(2);
   });

@@ -11,7 +11,14 @@ const guest = { participantId: null, isAdmin: false };
 const none: EntriesSoFar = { byParticipant: 0, byIp: 0 };
 
 function aLottery(overrides: Partial<Parameters<typeof Lottery.open>[0]> = {}) {
-  return Lottery.open({ id: LotteryId('0190f5e2-0000-7000-8000-0000000000aa'), name: 'brave-otter-42', seed, now, timeZone: 'UTC', ...overrides });
+  return Lottery.open({
+    id: LotteryId('0190f5e2-0000-7000-8000-0000000000aa'),
+    name: 'brave-otter-42',
+    seed,
+    now,
+    timeZone: 'UTC',
+    ...overrides,
+  });
 }
 
 /** Plans and issues against an untouched pool (no stored slots), as a repository would answer. */

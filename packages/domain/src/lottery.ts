@@ -1,9 +1,9 @@
-import { endOfDate, dateIn, isCalendarDate } from './calendar.js';
+import { dateIn, endOfDate, isCalendarDate } from './calendar.js';
 import { fail, invalid } from './errors.js';
-import { commitmentOf, drawFairdrawV1, type DrawOutcome, SEED_BYTES } from './fairdraw-v1.js';
+import { commitmentOf, type DrawOutcome, drawFairdrawV1, SEED_BYTES } from './fairdraw-v1.js';
 import type { LotteryId, ParticipantId } from './ids.js';
 import { checkPrizes, DEFAULT_PRIZES, type Prize } from './prizes.js';
-import { issueChosen, issueRandom, positionsToRead, type PoolIssue, type SlotView } from './ticket-pool.js';
+import { issueChosen, issueRandom, type PoolIssue, positionsToRead, type SlotView } from './ticket-pool.js';
 
 export type LotteryStatus = 'open' | 'closed' | 'drawn';
 

@@ -18,7 +18,11 @@ function storedPool(size: number) {
       return remaining;
     },
     random(picks: number[]) {
-      const view = new Map(positionsToRead(remaining, picks).filter((p) => slots.has(p)).map((p) => [p, slots.get(p) ?? 0]));
+      const view = new Map(
+        positionsToRead(remaining, picks)
+          .filter((p) => slots.has(p))
+          .map((p) => [p, slots.get(p) ?? 0]),
+      );
       const issue = issueRandom(remaining, picks, view);
       apply(issue.writes);
       remaining -= issue.tickets.length;
@@ -39,9 +43,15 @@ describe('ticket pool', () => {
   it('issues a whole pool exactly once, as a permutation of 1..N, whatever the picks', () => {
     fc.assert(
       fc.property(
-        fc.integer({ min: 1, max: 300 }).chain((n) =>
-          fc.tuple(fc.constant(n), fc.array(fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }), { minLength: n, maxLength: n }), fc.integer({ min: 1, max: 7 })),
-        ),
+        fc
+          .integer({ min: 1, max: 300 })
+          .chain((n) =>
+            fc.tuple(
+              fc.constant(n),
+              fc.array(fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }), { minLength: n, maxLength: n }),
+              fc.integer({ min: 1, max: 7 }),
+            ),
+          ),
         ([n, fractions, batch]) => {
           const pool = storedPool(n);
           const issued: number[] = [];
@@ -59,28 +69,24 @@ describe('ticket pool', () => {
 
   it('shares one pool between chosen numbers and random issue without conflict', () => {
     fc.assert(
-      fc.property(
-        fc.integer({ min: 1, max: 120 }),
-        fc.array(fc.tuple(fc.boolean(), fc.nat()), { maxLength: 300 }),
-        (n, steps) => {
-          const pool = storedPool(n);
-          const issued = new Set<number>();
-          for (const [chooseOne, x] of steps) {
-            if (pool.remaining === 0) break;
-            if (chooseOne) {
-              const wanted = (x % n) + 1;
-              const got = pool.chosen(wanted);
-              expect(got === null).toBe(issued.has(wanted));
-              if (got != null) issued.add(got);
-            } else {
-              const [ticket] = pool.random([x % pool.remaining]);
-              expect(issued.has(ticket ?? 0)).toBe(false);
-              issued.add(ticket ?? 0);
-            }
+      fc.property(fc.integer({ min: 1, max: 120 }), fc.array(fc.tuple(fc.boolean(), fc.nat()), { maxLength: 300 }), (n, steps) => {
+        const pool = storedPool(n);
+        const issued = new Set<number>();
+        for (const [chooseOne, x] of steps) {
+          if (pool.remaining === 0) break;
+          if (chooseOne) {
+            const wanted = (x % n) + 1;
+            const got = pool.chosen(wanted);
+            expect(got === null).toBe(issued.has(wanted));
+            if (got != null) issued.add(got);
+          } else {
+            const [ticket] = pool.random([x % pool.remaining]);
+            expect(issued.has(ticket ?? 0)).toBe(false);
+            issued.add(ticket ?? 0);
           }
-          expect(issued.size).toBe(n - pool.remaining);
-        },
-      ),
+        }
+        expect(issued.size).toBe(n - pool.remaining);
+      }),
     );
   });
 

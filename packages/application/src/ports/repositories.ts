@@ -1,12 +1,4 @@
-import type {
-  BallotId,
-  Lottery,
-  LotteryId,
-  LotteryStatus,
-  Participant,
-  ParticipantId,
-  SlotWrite,
-} from '@fairdraw/domain';
+import type { BallotId, Lottery, LotteryId, LotteryStatus, Participant, ParticipantId, SlotWrite } from '@fairdraw/domain';
 
 export interface Page<T> {
   readonly items: readonly T[];

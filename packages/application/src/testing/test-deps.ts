@@ -30,7 +30,9 @@ export interface TestDeps extends Deps {
   readonly clock: ManualClock;
 }
 
-export function testDeps(overrides: { timeZone?: string; random?: RandomSource; now?: Date | string; uow?: InMemoryUnitOfWork } = {}): TestDeps {
+export function testDeps(
+  overrides: { timeZone?: string; random?: RandomSource; now?: Date | string; uow?: InMemoryUnitOfWork } = {},
+): TestDeps {
   return {
     uow: overrides.uow ?? createInMemoryUnitOfWork(),
     clock: new ManualClock(new Date(overrides.now ?? '2030-01-10T12:00:00.000Z')),
