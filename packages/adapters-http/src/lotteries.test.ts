@@ -159,6 +159,17 @@ describe('reading lotteries', () => {
     const created = (await create({ closes_at: '2030-01-10T13:00:00.000Z' })).json();
     h.deps.clock.set('2030-01-10T13:00:00.000Z');
     expect((await get(`/lotteries/${created.id}`)).json()).toMatchObject({ status: 'closed', closed_at: '2030-01-10T13:00:00.000Z' });
+    h.deps.clock.set('2030-01-10T13:05:00.000Z');
+    // Closed as far as any client can tell: closing it again is ALREADY_CLOSED, as for any closed lottery.
+    const close = await h.request({ method: 'POST', url: `/lotteries/${created.id}/close`, token: admin });
+    expectProblem(close, 409, 'ALREADY_CLOSED');
+    // Recording the close (here by the draw) keeps the closed_at clients were already shown.
+    expect((await h.request({ method: 'POST', url: `/lotteries/${created.id}/draw`, token: admin })).statusCode).toBe(201);
+    expect((await get(`/lotteries/${created.id}`)).json()).toMatchObject({
+      status: 'drawn',
+      closed_at: '2030-01-10T13:00:00.000Z',
+      drawn_at: '2030-01-10T13:05:00.000Z',
+    });
   });
 });
 

@@ -115,6 +115,16 @@ describe('closing and drawing', () => {
     expect(mine.items.map((b) => b.prize).sort()).toEqual(['A', 'A', 'A', 'B']);
   });
 
+  it('answers ALREADY_CLOSED to an admin closing a lottery past its closing instant; the draw records the close', async () => {
+    const closesAt = new Date('2030-01-10T13:00:00Z');
+    const { deps, lottery } = await playedLottery([{ name: 'Winner', amount: 1 }], 2, { closesAt });
+    deps.clock.set('2030-01-10T14:00:00Z');
+    await rejects(closeLottery(deps, { lotteryId: lottery.id }), 'ALREADY_CLOSED');
+    const { record, lottery: drawn } = await drawLottery(deps, { lotteryId: lottery.id });
+    expect(record?.n).toBe(2);
+    expect(drawn.toState().closedAt).toEqual(closesAt);
+  });
+
   it('draws a lottery whose closing instant passed, once, however many runs race', async () => {
     const { deps, lottery } = await playedLottery([{ name: 'Winner', amount: 1 }], 0, { closesAt: new Date('2030-01-10T13:00:00Z') });
     await submitBallots(deps, {
@@ -131,6 +141,8 @@ describe('closing and drawing', () => {
     expect(runs.flatMap((r) => r.failed)).toEqual([]);
     const view = await getDraw(deps, { lotteryId: lottery.id });
     expect(view.lottery.toState().status).toBe('drawn');
+    // Clients were shown closed_at = closes_at from that instant on; recording the close keeps it.
+    expect(view.lottery.toState().closedAt).toEqual(new Date('2030-01-10T13:00:00Z'));
     const winners = await listWinners(deps, { from: '2030-01-10', to: '2030-01-10', limit: 10, cursor: null });
     expect(winners.items.map((w) => w.lottery.id)).toEqual([lottery.id]);
     expect((await listWinners(deps, { from: '2030-01-11', limit: 10, cursor: null })).items).toEqual([]);

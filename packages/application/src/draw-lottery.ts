@@ -14,7 +14,7 @@ export async function drawLottery(deps: Deps, command: { lotteryId: LotteryId })
     const lottery = (await repos.lotteries.lock(command.lotteryId)) ?? fail('LOTTERY_NOT_FOUND', 'no such lottery');
     // After the lock: a draw that waited behind ballots until past closes_at must see it due.
     const now = deps.clock.now();
-    if (lottery.isDue(now)) lottery.close(now);
+    lottery.recordDueClose(now);
     if (lottery.toState().status === 'closed') await sealEntries(repos, lottery);
     const outcome = lottery.draw(now);
     const ballots = await repos.ballots.atIndices(

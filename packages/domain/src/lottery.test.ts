@@ -68,6 +68,17 @@ describe('Lottery', () => {
     expect(lottery.toState().status).toBe('open');
   });
 
+  it('past its closing instant is already closed for an admin, and closed at that instant whenever it is recorded', () => {
+    const closesAt = new Date(now.getTime() + 1000);
+    const lottery = aLottery({ closesAt });
+    const late = new Date(now.getTime() + 60_000);
+    expect(code(() => lottery.close(late))).toBe('ALREADY_CLOSED');
+    lottery.recordDueClose(new Date(now.getTime() + 500));
+    expect(lottery.toState().status).toBe('open');
+    lottery.recordDueClose(late);
+    expect(lottery.toState()).toMatchObject({ status: 'closed', closedAt: closesAt });
+  });
+
   it('checks in the documented order: admin, open, tickets left, number free, limits', () => {
     const soldOut = aLottery({ ticketLimit: 1 });
     play(soldOut);

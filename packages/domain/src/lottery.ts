@@ -225,10 +225,24 @@ export class Lottery {
     throw new Error(`pool answer ${answer.kind} does not fit plan ${plan.kind}`);
   }
 
+  /**
+   * An admin's close. A lottery past its closing instant is already closed in every client's
+   * eyes (statusAt), so closing it again is ALREADY_CLOSED like any other closed lottery.
+   */
   close(now: Date): void {
     if (this.state.status === 'drawn') fail('ALREADY_DRAWN', 'this lottery has been drawn');
-    if (this.state.status === 'closed') fail('ALREADY_CLOSED', 'this lottery is already closed');
+    if (this.state.status === 'closed' || this.isDue(now)) fail('ALREADY_CLOSED', 'this lottery is already closed');
     this.state = { ...this.state, status: 'closed', closedAt: now };
+  }
+
+  /**
+   * Records the close of a lottery whose closing instant has passed. It closed at that instant,
+   * which clients have been shown as `closed_at` since, however late the close is recorded.
+   */
+  recordDueClose(now: Date): void {
+    const { closesAt } = this.state;
+    if (!this.isDue(now) || closesAt === null) return;
+    this.state = { ...this.state, status: 'closed', closedAt: closesAt };
   }
 
   get isSealed(): boolean {
