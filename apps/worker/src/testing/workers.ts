@@ -30,9 +30,9 @@ export async function startTestWorker(
   queueName: string,
   options: TestWorkerOptions = {},
 ): Promise<TestWorker> {
-  const env = workerEnv(database, redis, { DRAW_CRON: options.cron ?? '0 0 0 1 1 *' });
-  const runtime = await testRuntime(database, redis, env);
-  const schedule = drawSchedule(readSettings(env));
+  const cron = { DRAW_CRON: options.cron ?? '0 0 0 1 1 *' };
+  const runtime = await testRuntime(database, redis, cron);
+  const schedule = drawSchedule(readSettings(workerEnv(database, redis, cron)));
   const lines: LogLine[] = [];
   const record = (details: object, message: string) => {
     lines.push({ message, details: details as Record<string, unknown> });

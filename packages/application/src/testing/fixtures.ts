@@ -1,21 +1,19 @@
 import { randomBytes } from 'node:crypto';
 import { BallotId, Lottery, LotteryId, type Participant, ParticipantId, type Prize, registerParticipant } from '@fairdraw/domain';
 import type { Ballot, DrawRecord, Page, PageRequest, UnitOfWork } from '../ports/repositories.js';
+import { uuidV7 } from '../system/uuid-v7.js';
 
 let lastMs = 0;
 let sequence = 0;
 
-/** A UUIDv7: ids made later sort later, as the service's own ids do. */
+/** A UUIDv7 whose 12-bit counter orders ids made in one millisecond: ids made later sort later. */
 export function uuidv7(): string {
   const now = Date.now();
   sequence = now > lastMs ? 0 : sequence + 1;
   lastMs = Math.max(now, lastMs);
-  const bytes = randomBytes(16);
-  bytes.writeUIntBE(lastMs, 0, 6);
-  bytes.writeUInt16BE(0x7000 | (sequence & 0x0fff), 6);
-  bytes[8] = 0x80 | ((bytes[8] ?? 0) & 0x3f);
-  const hex = bytes.toString('hex');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+  const random = randomBytes(10);
+  random.writeUInt16BE(sequence & 0x0fff, 0);
+  return uuidV7(lastMs, random);
 }
 
 export const NOW = new Date('2030-01-10T12:00:00.000Z');
