@@ -9,21 +9,21 @@ import { type Mismatch, startVerification } from '@fairdraw/domain';
 
 type Fetch = typeof fetch;
 
-async function fetchOk(fetchImpl: Fetch, url: string): Promise<Response> {
-  const response = await fetchImpl(url, { headers: { accept: 'application/json, text/plain' } });
+async function fetchOk(fetcher: Fetch, url: string): Promise<Response> {
+  const response = await fetcher(url, { headers: { accept: 'application/json, text/plain' } });
   if (!response.ok) throw new Error(`GET ${url} answered ${response.status}`);
   return response;
 }
 
 /** Fetches the lottery, its draw and its entries (streamed, never held whole) and checks them. */
-export async function verifyDraw(baseUrl: string, lotteryId: string, fetchImpl: Fetch = fetch): Promise<Mismatch[]> {
+export async function verifyDraw(baseUrl: string, lotteryId: string, fetcher: Fetch = fetch): Promise<Mismatch[]> {
   const lotteryUrl = `${baseUrl.replace(/\/+$/, '')}/lotteries/${encodeURIComponent(lotteryId)}`;
-  const lottery: unknown = await (await fetchOk(fetchImpl, lotteryUrl)).json();
-  const draw: unknown = await (await fetchOk(fetchImpl, `${lotteryUrl}/draw`)).json();
+  const lottery: unknown = await (await fetchOk(fetcher, lotteryUrl)).json();
+  const draw: unknown = await (await fetchOk(fetcher, `${lotteryUrl}/draw`)).json();
   const verification = startVerification(lottery, draw);
   // An undrawn lottery may not serve its entries yet (API.md: once closed); the verdict needs none.
   if (!verification.needsEntries) return verification.finish();
-  const entries = await fetchOk(fetchImpl, `${lotteryUrl}/entries`);
+  const entries = await fetchOk(fetcher, `${lotteryUrl}/entries`);
   // fatal: bytes that are not UTF-8 cannot be canonical entries; better to stop than to guess.
   const decoder = new TextDecoder('utf-8', { fatal: true });
   if (entries.body) {
