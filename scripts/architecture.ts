@@ -44,7 +44,7 @@ export const rules: readonly Rule[] = [
 ];
 
 /** What the domain must never do: reach for the clock or for randomness itself. */
-export const forbiddenInDomain = [/\bDate\.now\(/, /\bMath\.random\(/, /\bnew Date\(\)/, /\brandomBytes\b/, /\brandomUUID\b/];
+const forbiddenInDomain = [/\bDate\.now\(/, /\bMath\.random\(/, /\bnew Date\(\)/, /\brandomBytes\b/, /\brandomUUID\b/];
 
 export function importsOf(source: string): string[] {
   const found: string[] = [];
@@ -55,7 +55,7 @@ export function importsOf(source: string): string[] {
 }
 
 /** Tests and the helpers only tests use (`testing/`, `test-support/`). */
-export const isTestFile = (file: string): boolean =>
+const isTestFile = (file: string): boolean =>
   /\.(int\.)?test\.ts$/.test(file) || file.includes(`${sep}testing${sep}`) || file.includes(`${sep}test-support${sep}`);
 
 export function violations(root: string): string[] {

@@ -17,7 +17,7 @@ export function uuidv7(): string {
 }
 
 export const NOW = new Date('2030-01-10T12:00:00.000Z');
-export const ZONE = 'Europe/London';
+const ZONE = 'Europe/London';
 
 export function aLottery(
   input: { closesOn?: string | null; closesAt?: Date | null; ticketLimit?: number | null; prizes?: readonly Prize[]; name?: string } = {},
