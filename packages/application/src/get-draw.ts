@@ -1,8 +1,8 @@
 import { addDays, fail, invalid, isCalendarDate, type LotteryId, startOfDate } from '@fairdraw/domain';
 import type { Deps } from './deps.js';
 import { getLottery, getLotteryByDate } from './get-lottery.js';
-import type { Page } from './ports/repositories.js';
-import type { DrawView, PageQuery } from './views.js';
+import type { Page, PageRequest } from './ports/repositories.js';
+import type { DrawView } from './views.js';
 
 export async function getDraw(deps: Deps, command: { lotteryId: LotteryId }): Promise<DrawView> {
   const lottery = await getLottery(deps, command);
@@ -14,7 +14,7 @@ export async function getDrawByDate(deps: Deps, command: { date: string }): Prom
   return { lottery, record: await deps.uow.reads.draws.findByLottery(lottery.id) };
 }
 
-export interface ListWinners extends PageQuery {
+export interface ListWinners extends PageRequest {
   readonly from?: string | undefined;
   readonly to?: string | undefined;
 }

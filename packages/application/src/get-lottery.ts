@@ -1,7 +1,6 @@
 import { fail, invalid, isCalendarDate, type Lottery, type LotteryId, type LotteryStatus } from '@fairdraw/domain';
 import type { Deps } from './deps.js';
-import type { Page } from './ports/repositories.js';
-import type { PageQuery } from './views.js';
+import type { Page, PageRequest } from './ports/repositories.js';
 
 export async function getLottery(deps: Deps, command: { lotteryId: LotteryId }): Promise<Lottery> {
   return (await deps.uow.reads.lotteries.findById(command.lotteryId)) ?? fail('LOTTERY_NOT_FOUND', 'no such lottery');
@@ -14,7 +13,7 @@ export async function getLotteryByDate(deps: Deps, command: { date: string }): P
   );
 }
 
-export interface ListLotteries extends PageQuery {
+export interface ListLotteries extends PageRequest {
   readonly status?: LotteryStatus | undefined;
   readonly closesFrom?: string | undefined;
   readonly closesTo?: string | undefined;

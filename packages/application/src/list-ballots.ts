@@ -1,8 +1,7 @@
 import type { LotteryId, ParticipantId } from '@fairdraw/domain';
 import type { Deps } from './deps.js';
 import { getLottery } from './get-lottery.js';
-import type { Ballot, BallotWithOwner, DrawRecord, Page } from './ports/repositories.js';
-import type { PageQuery } from './views.js';
+import type { Ballot, BallotWithOwner, DrawRecord, Page, PageRequest } from './ports/repositories.js';
 
 export interface MyBallot {
   readonly ballot: Ballot;
@@ -12,7 +11,7 @@ export interface MyBallot {
 
 export async function listMyBallots(
   deps: Deps,
-  query: PageQuery & { participantId: ParticipantId; lotteryId: LotteryId | null },
+  query: PageRequest & { participantId: ParticipantId; lotteryId: LotteryId | null },
 ): Promise<Page<MyBallot>> {
   const { reads } = deps.uow;
   const page = await reads.ballots.listByParticipant(query.participantId, query.lotteryId, query);
@@ -29,7 +28,7 @@ export async function listMyBallots(
 }
 
 /** Every ballot of a lottery, for its admins, in ascending ticket order. */
-export async function listLotteryBallots(deps: Deps, query: PageQuery & { lotteryId: LotteryId }): Promise<Page<BallotWithOwner>> {
+export async function listLotteryBallots(deps: Deps, query: PageRequest & { lotteryId: LotteryId }): Promise<Page<BallotWithOwner>> {
   const lottery = await getLottery(deps, query);
   return deps.uow.reads.ballots.listByLottery(lottery.id, query);
 }

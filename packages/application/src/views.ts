@@ -6,8 +6,3 @@ export interface DrawView {
   readonly lottery: Lottery;
   readonly record: DrawRecord | null;
 }
-
-export interface PageQuery {
-  readonly limit: number;
-  readonly cursor: string | null;
-}
