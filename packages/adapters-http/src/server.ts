@@ -5,6 +5,7 @@ import { type JwtSettings, registerAccessTokens } from './auth/access-tokens.js'
 import { installGuards } from './auth/guards.js';
 import { ipAllowlist } from './auth/ip-allowlist.js';
 import { installErrorHandling } from './errors/error-handler.js';
+import { clientErrorHandler, refuseWhileClosing } from './errors/outside-routes.js';
 import { responseCipher } from './idempotency/response-cipher.js';
 import { registerApiDocs } from './plugins/api-docs.js';
 import { acceptJsonOnly, BODY_LIMIT_BYTES } from './plugins/json-body.js';
@@ -44,11 +45,14 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     logger: options.logger,
     trustProxy: options.trustProxy,
     bodyLimit: BODY_LIMIT_BYTES,
-    return503OnClosing: true,
+    // Both of Fastify's own answers here are plain JSON; these give problem+json instead.
+    return503OnClosing: false,
+    clientErrorHandler,
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandling(app);
+  refuseWhileClosing(app);
   acceptJsonOnly(app);
 
   installSecurityHeaders(app);
