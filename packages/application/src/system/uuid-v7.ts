@@ -13,3 +13,33 @@ export function uuidV7(unixMs: number, random: Uint8Array): string {
   const hex = Buffer.from(bytes).toString('hex');
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
+
+const COUNTER_MAX = 0x0fff;
+
+/**
+ * UUIDv7s that sort in the order this process made them (RFC 9562 §6.2, method 1): the 12 bits
+ * after the version are a counter, started at a random value below 2048 in each new millisecond
+ * and incremented within one, so ids made in the same millisecond (the ballots of one request,
+ * say) still list newest first. A full counter borrows the next millisecond, and a clock that
+ * steps back never makes an id sort before an earlier one.
+ */
+export function monotonicUuidV7(now: () => number, random: (length: number) => Uint8Array): () => string {
+  let lastMs = -1;
+  let counter = 0;
+  return () => {
+    const bytes = random(10);
+    const ms = now();
+    if (ms > lastMs) {
+      lastMs = ms;
+      counter = (((bytes[0] ?? 0) << 8) | (bytes[1] ?? 0)) & 0x07ff;
+    } else if (counter < COUNTER_MAX) {
+      counter += 1;
+    } else {
+      lastMs += 1;
+      counter = 0;
+    }
+    bytes[0] = counter >> 8;
+    bytes[1] = counter & 0xff;
+    return uuidV7(lastMs, bytes);
+  };
+}
