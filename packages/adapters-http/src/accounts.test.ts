@@ -58,6 +58,12 @@ describe('POST /auth/register', () => {
     expect((await register({ username: 'a.b', password: 'p'.repeat(8) })).statusCode).toBe(201);
     expect((await register({ username: `${'x'.repeat(30)}_-`, password: 'p'.repeat(256) })).statusCode).toBe(201);
   });
+
+  it('counts password characters, not UTF-16 units: 256 emoji are allowed, 4 are too few', async () => {
+    expect((await register({ username: 'emoji256', password: '😀'.repeat(256) })).statusCode).toBe(201);
+    expectProblem(await register({ username: 'emoji257', password: '😀'.repeat(257) }), 400, 'VALIDATION_FAILED');
+    expectProblem(await register({ username: 'emoji4', password: '😀'.repeat(4) }), 400, 'VALIDATION_FAILED');
+  });
 });
 
 describe('POST /auth/login', () => {

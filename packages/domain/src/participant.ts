@@ -19,8 +19,10 @@ const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 export const PASSWORD_MIN = 8;
 export const PASSWORD_MAX = 256;
 
+/** Characters are code points, as the request schema counts them: an emoji is one, not two. */
 export function checkPassword(password: string): void {
-  if (password.length < PASSWORD_MIN || password.length > PASSWORD_MAX) {
+  const characters = [...password].length;
+  if (characters < PASSWORD_MIN || characters > PASSWORD_MAX) {
     invalid('password', `password must be ${PASSWORD_MIN}-${PASSWORD_MAX} characters`);
   }
 }
