@@ -1,20 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { BallotId, Lottery, LotteryId, type Participant, ParticipantId, type Prize, registerParticipant } from '@fairdraw/domain';
 import type { Ballot, DrawRecord, Page, PageRequest, UnitOfWork } from '../ports/repositories.js';
-import { uuidV7 } from '../system/uuid-v7.js';
+import { monotonicUuidV7 } from '../system/uuid-v7.js';
 
-let lastMs = 0;
-let sequence = 0;
-
-/** A UUIDv7 whose 12-bit counter orders ids made in one millisecond: ids made later sort later. */
-export function uuidv7(): string {
-  const now = Date.now();
-  sequence = now > lastMs ? 0 : sequence + 1;
-  lastMs = Math.max(now, lastMs);
-  const random = randomBytes(10);
-  random.writeUInt16BE(sequence & 0x0fff, 0);
-  return uuidV7(lastMs, random);
-}
+/** Ids made later sort later, as the service's own ids do. */
+export const uuidv7: () => string = monotonicUuidV7(Date.now, (length) => new Uint8Array(randomBytes(length)));
 
 export const NOW = new Date('2030-01-10T12:00:00.000Z');
 const ZONE = 'Europe/London';
