@@ -68,6 +68,12 @@ describe('POST /lotteries', () => {
     expect(res.json()).toMatchObject({ closes_on: null, closes_at: '2030-01-10T14:30:00.000Z' });
   });
 
+  it('accepts the latest closing times a timestamp can name, and lists them', async () => {
+    expect((await create({ closes_on: '9999-12-30' })).json()).toMatchObject({ closes_at: '9999-12-31T00:00:00.000Z' });
+    expect((await create({ closes_at: '9999-12-31T23:59:59.999Z' })).statusCode).toBe(201);
+    expect((await get('/lotteries')).json().items).toHaveLength(2);
+  });
+
   it('409 CLOSING_DATE_TAKEN for a second lottery on one date', async () => {
     await create({ closes_on: '2030-01-11' });
     expectProblem(await create({ closes_on: '2030-01-11' }), 409, 'CLOSING_DATE_TAKEN');
@@ -76,6 +82,8 @@ describe('POST /lotteries', () => {
   it.each([
     ['a date before today', { closes_on: '2030-01-09' }],
     ['a date that does not exist', { closes_on: '2030-02-30' }],
+    // Its closing instant would be in year 10000, which no response timestamp can carry.
+    ['the last date of year 9999', { closes_on: '9999-12-31' }],
     ['a closes_at in the past', { closes_at: '2030-01-10T11:59:59.000Z' }],
     ['both closes_on and closes_at', { closes_on: '2030-01-11', closes_at: '2030-01-11T10:00:00.000Z' }],
     ['an empty prize list', { prizes: [] }],

@@ -68,6 +68,9 @@ export interface EntriesSoFar {
   readonly byIp: number;
 }
 
+/** The last closes_on whose closing instant has a four-digit year in every time zone. */
+const LAST_CLOSING_DATE = '9999-12-30';
+
 export class Lottery {
   private constructor(private state: LotteryState) {}
 
@@ -90,6 +93,8 @@ export class Lottery {
     if (closesOn !== null) {
       if (!isCalendarDate(closesOn)) invalid('closes_on', 'closes_on must be a date YYYY-MM-DD');
       if (closesOn < dateIn(now, timeZone)) invalid('closes_on', 'closes_on must not be before today');
+      // The midnight that ends 9999-12-31 is in year 10000, which no RFC 3339 timestamp can name.
+      if (closesOn > LAST_CLOSING_DATE) invalid('closes_on', `closes_on must not be after ${LAST_CLOSING_DATE}`);
       closesAt = endOfDate(closesOn, timeZone);
     } else if (closesAt !== null && closesAt.getTime() <= now.getTime()) {
       invalid('closes_at', 'closes_at must be in the future');
