@@ -87,6 +87,13 @@ describe('OpenAPI and docs', () => {
     expect(schema).toMatchObject({ type: 'object', additionalProperties: false, required: ['username', 'password'] });
     expect(schema.properties.password).toMatchObject({ minLength: 8, maxLength: 256 });
     expect(Object.keys(register.responses)).toEqual(expect.arrayContaining(['201', '400', '409', '429']));
+    // 413, 429, 500 and 503 can come from any API route: a response validator must find them.
+    for (const [method, path] of API_ROUTES.filter(([, p]) => p !== '/verify/{id}')) {
+      const fallback = doc.paths[path][method].responses.default;
+      expect(fallback?.content?.['application/problem+json']?.schema, `${method} ${path}`).toEqual({
+        $ref: '#/components/schemas/Problem',
+      });
+    }
     expect(doc.paths['/lotteries'].post.security).toEqual([{ bearerAuth: [] }]);
     expect(doc.paths['/lotteries'].get.parameters.map((p: { name: string }) => p.name)).toEqual(
       expect.arrayContaining(['limit', 'cursor', 'status', 'closes_from', 'closes_to']),

@@ -2,8 +2,7 @@
  * Answers given before or around the routes (Node's HTTP parser, a server draining after
  * SIGTERM) cannot be reached through `inject`; these tests speak HTTP over a real socket.
  */
-import { connect } from 'node:net';
-import type { AddressInfo } from 'node:net';
+import { type AddressInfo, connect } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type Harness, harness } from './test-support/harness.js';
 

@@ -16,7 +16,10 @@ export function healthRoutes(app: FastifyInstance, readiness: Readiness): void {
   const api = app.withTypeProvider<ZodTypeProvider>();
   api.get(
     '/health/live',
-    { config: { rateLimit: false }, schema: { tags: ['operations'], summary: 'Liveness', response: { 200: Health } } },
+    {
+      config: { rateLimit: false },
+      schema: { tags: ['operations'], summary: 'Liveness', response: { 200: Health, ...problemResponses() } },
+    },
     async () => ({ status: 'ok' as const }),
   );
   api.get(

@@ -20,14 +20,19 @@ function codesFor(status: number): string {
     .join(', ');
 }
 
-/** OpenAPI entries for the problem responses a route can give (documentation only: see sendProblem). */
+const problemContent = { 'application/problem+json': { schema: ProblemSchema } };
+
+/**
+ * OpenAPI entries for the problem responses a route can give (documentation only: see
+ * sendProblem), plus `default` for those any route can give (too large, rate limited, internal,
+ * shutting down), so a client validating responses against the document finds every one.
+ */
 export function problemResponses(...statuses: number[]) {
-  const out: Record<number, { description: string; content: { 'application/problem+json': { schema: typeof ProblemSchema } } }> = {};
+  const out: Record<number | 'default', { description: string; content: typeof problemContent }> = {
+    default: { description: 'Any other failure: PAYLOAD_TOO_LARGE, RATE_LIMITED, INTERNAL, SERVICE_UNAVAILABLE', content: problemContent },
+  };
   for (const status of statuses) {
-    out[status] = {
-      description: `${TITLE_OF[status] ?? 'Error'}: ${codesFor(status)}`,
-      content: { 'application/problem+json': { schema: ProblemSchema } },
-    };
+    out[status] = { description: `${TITLE_OF[status] ?? 'Error'}: ${codesFor(status)}`, content: problemContent };
   }
   return out;
 }
