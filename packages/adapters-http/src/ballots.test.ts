@@ -96,6 +96,16 @@ describe('POST /lotteries/{id}/ballots', () => {
     expect((await buy(lottery.id, {}, (await h.participant()).token)).statusCode).toBe(201);
   });
 
+  it('403 ENTRY_LIMIT_REACHED for per_ip_limit counts every ticket from one address, participants included', async () => {
+    const lottery = await h.lottery({ entry: { per_ip_limit: 2 } });
+    expect((await buy(lottery.id, {}, undefined, '198.51.100.7')).statusCode).toBe(201);
+    const other = (await h.participant()).token;
+    expectProblem(await buy(lottery.id, { count: 2 }, other, '198.51.100.7'), 403, 'ENTRY_LIMIT_REACHED');
+    expect((await buy(lottery.id, {}, other, '198.51.100.7')).statusCode).toBe(201);
+    expectProblem(await buy(lottery.id, {}, other, '198.51.100.7'), 403, 'ENTRY_LIMIT_REACHED');
+    expect((await buy(lottery.id, {}, other, '198.51.100.8')).statusCode).toBe(201);
+  });
+
   it('guests: 401 where an account is needed; by client IP where guests are welcome', async () => {
     const members = await h.lottery();
     expectProblem(await buy(members.id, {}, null), 401, 'UNAUTHORIZED');

@@ -97,14 +97,14 @@ describe('submitBallots', () => {
   });
 
   it('issues nothing when fewer tickets remain than asked, or a limit would be passed', async () => {
-    const { deps, lottery, play } = await setup({ ticketLimit: 4, entry: { perParticipantLimit: 2, guests: true, perIpLimit: 1 } });
+    const { deps, lottery, play } = await setup({ ticketLimit: 4, entry: { perParticipantLimit: 2, guests: true, perIpLimit: 2 } });
     await rejects(play({ count: 5 }), 'SOLD_OUT');
     await rejects(play({ count: 3 }), 'ENTRY_LIMIT_REACHED');
     await play({ count: 2 });
     await rejects(play(), 'ENTRY_LIMIT_REACHED');
-    // The per-address limit counts guest tickets: alice's ballots from the same address do not.
-    await play({ participantId: null });
+    // The per-address limit counts every ticket from the address: alice's two use it up.
     await rejects(play({ participantId: null }), 'ENTRY_LIMIT_REACHED');
+    await play({ participantId: null, ip: '198.51.100.1' });
     await play({ participantId: null, ip: '198.51.100.1' });
     const ballots = await listLotteryBallots(deps, { lotteryId: lottery.id, limit: 10, cursor: null });
     expect(ballots.items).toHaveLength(4);

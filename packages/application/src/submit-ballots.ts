@@ -35,8 +35,8 @@ const CODE_BYTES = 18; // 144 bits
  */
 export async function submitBallots(deps: Deps, command: SubmitBallots): Promise<{ ballots: IssuedBallot[] }> {
   const participantId = command.player.participantId;
-  // Guests are known by their address, kept only as a keyed hash; participants by their account.
-  const ipHash = participantId === null ? deps.keyed.hash(`ip:${command.clientIp}`) : null;
+  // Every ballot keeps its address, only as a keyed hash: per_ip_limit counts all of them.
+  const ipHash = deps.keyed.hash(`ip:${command.clientIp}`);
   return deps.uow.run(async (repos) => {
     const lottery = (await repos.lotteries.lock(command.lotteryId)) ?? fail('LOTTERY_NOT_FOUND', 'no such lottery');
     // Read the clock only once the lock is held: a request that waited behind a close or other
@@ -50,7 +50,7 @@ export async function submitBallots(deps: Deps, command: SubmitBallots): Promise
     const soFar = {
       byParticipant:
         perParticipantLimit !== null && participantId !== null ? await repos.ballots.countByParticipant(lottery.id, participantId) : 0,
-      byIp: perIpLimit !== null && ipHash !== null ? await repos.ballots.countByIpHash(lottery.id, ipHash) : 0,
+      byIp: perIpLimit !== null ? await repos.ballots.countByIpHash(lottery.id, ipHash) : 0,
     };
     const issue = lottery.issueTickets(plan, answer, soFar, now);
     const issued = issue.tickets.map((ticketNumber) => newBallot(deps, lottery.id, ticketNumber, participantId, ipHash, now));
@@ -89,7 +89,7 @@ function newBallot(
   lotteryId: LotteryId,
   ticketNumber: number,
   participantId: ParticipantId | null,
-  ipHash: string | null,
+  ipHash: string,
   now: Date,
 ): IssuedBallot {
   const verificationCode = Buffer.from(deps.random.bytes(CODE_BYTES)).toString('base64url');

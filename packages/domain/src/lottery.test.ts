@@ -107,11 +107,13 @@ describe('Lottery', () => {
     expect(play(lottery, { count: 2 })).toEqual([1, 2]);
   });
 
-  it('lets guests play only where entry.guests allows, limited per address', () => {
+  it('lets guests play only where entry.guests allows; per_ip_limit limits every player per address', () => {
     expect(code(() => play(aLottery(), { player: guest }))).toBe('UNAUTHORIZED');
     const open = aLottery({ entry: { guests: true, perIpLimit: 2 } });
     expect(play(open, { player: guest, count: 2 })).toEqual([1, 2]);
     expect(code(() => play(open, { player: guest }, { byParticipant: 0, byIp: 2 }))).toBe('ENTRY_LIMIT_REACHED');
+    // The address limit holds for participants too: it counts every ticket from the address.
+    expect(code(() => play(open, { player: alice }, { byParticipant: 0, byIp: 2 }))).toBe('ENTRY_LIMIT_REACHED');
   });
 
   it('closes itself when the last ticket is issued and then answers SOLD_OUT', () => {

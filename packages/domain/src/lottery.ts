@@ -52,11 +52,10 @@ export interface IssueRequest {
 }
 
 /** What the pool must be asked before tickets can be issued (see ticket-pool.ts). */
-export type IssuePlan = { readonly guest: boolean } & (
+export type IssuePlan =
   | { readonly kind: 'sequential'; readonly count: number }
   | { readonly kind: 'random'; readonly picks: readonly number[]; readonly positions: readonly number[] }
-  | { readonly kind: 'chosen'; readonly ticket: number; readonly lastPosition: number }
-);
+  | { readonly kind: 'chosen'; readonly ticket: number; readonly lastPosition: number };
 
 export type PoolAnswer =
   | { readonly kind: 'sequential' }
@@ -180,18 +179,17 @@ export class Lottery {
       fail('LOTTERY_CLOSED', 'this lottery no longer accepts ballots');
     }
     const remaining = this.ticketsRemaining;
-    const guest = player.participantId === null;
     if (chosenTicket !== null) {
       if (remaining === null) invalid('ticket_number', 'only a lottery with a ticket_limit has numbers to choose');
       if (!Number.isSafeInteger(chosenTicket) || chosenTicket < 1 || chosenTicket > (this.state.ticketLimit ?? 0)) {
         invalid('ticket_number', `ticket_number must be 1..${this.state.ticketLimit}`);
       }
     }
-    if (remaining === null) return { kind: 'sequential', count, guest };
+    if (remaining === null) return { kind: 'sequential', count };
     if (remaining < count) fail('SOLD_OUT', remaining === 0 ? 'every ticket has been issued' : `only ${remaining} tickets are left`);
-    if (chosenTicket !== null) return { kind: 'chosen', ticket: chosenTicket, lastPosition: remaining - 1, guest };
+    if (chosenTicket !== null) return { kind: 'chosen', ticket: chosenTicket, lastPosition: remaining - 1 };
     const picks = Array.from({ length: count }, (_, j) => drawBelow(remaining - j));
-    return { kind: 'random', picks, positions: positionsToRead(remaining, picks), guest };
+    return { kind: 'random', picks, positions: positionsToRead(remaining, picks) };
   }
 
   /** Takes the tickets the plan promised; nothing changes unless every check passes. */
@@ -202,8 +200,8 @@ export class Lottery {
     if (perParticipantLimit !== null && soFar.byParticipant + count > perParticipantLimit) {
       fail('ENTRY_LIMIT_REACHED', `at most ${perParticipantLimit} tickets per participant`);
     }
-    // Participants are limited by account; the per-address limit is what stops a guest.
-    if (perIpLimit !== null && plan.guest && soFar.byIp + count > perIpLimit) {
+    // Per address means every ticket from that address, a participant's as well as a guest's.
+    if (perIpLimit !== null && soFar.byIp + count > perIpLimit) {
       fail('ENTRY_LIMIT_REACHED', `at most ${perIpLimit} tickets per address`);
     }
     const ticketsIssued = this.state.ticketsIssued + count;
