@@ -135,8 +135,11 @@ describe('refresh, logout and /me', () => {
     expect((await h.request({ method: 'GET', url: '/me', token: admin.token })).json()).toMatchObject({ username: 'root', role: 'admin' });
   });
 
-  it('GET /me: 404 NOT_FOUND when the account behind a valid token is gone', async () => {
+  it('401 UNAUTHORIZED, never 500, when the account behind a well-signed token is gone', async () => {
     const token = forgeJwt(claims('0190f5e2-0000-7000-8000-000000000001'));
-    expectProblem(await h.request({ method: 'GET', url: '/me', token }), 404, 'NOT_FOUND');
+    expectProblem(await h.request({ method: 'GET', url: '/me', token }), 401, 'UNAUTHORIZED');
+    const lottery = await h.lottery();
+    expectProblem(await h.request({ method: 'POST', url: `/lotteries/${lottery.id}/ballots`, token, payload: {} }), 401, 'UNAUTHORIZED');
+    expect((await h.request({ method: 'GET', url: `/lotteries/${lottery.id}` })).json().tickets_issued).toBe(0);
   });
 });

@@ -110,7 +110,7 @@ export function accountRoutes(app: FastifyInstance, { deps, tokens, guards, auth
         tags,
         summary: 'The signed-in account',
         security: BEARER,
-        response: { 200: ParticipantSchema, ...problemResponses(401, 404) },
+        response: { 200: ParticipantSchema, ...problemResponses(401) },
       },
     },
     async (request) => participantView(await getParticipant(deps, { participantId: signedInCaller(request).participantId })),
