@@ -21,6 +21,14 @@ describe('problem+json for every failure', () => {
     expectProblem(await h.request({ method: 'DELETE', url: '/lotteries' }), 404, 'NOT_FOUND');
   });
 
+  it('400 VALIDATION_FAILED for a path the router cannot decode or with an over-long parameter', async () => {
+    h = await harness();
+    for (const url of ['/lotteries/%', '/lotteries/%E0%A4%A', `/lotteries/${'a'.repeat(150)}`, `/lotteries/${'a'.repeat(150)}/winners`]) {
+      const body = expectProblem(await h.request({ method: 'GET', url }), 400, 'VALIDATION_FAILED');
+      expect(body.errors, url).toEqual([{ path: 'url', message: expect.any(String) }]);
+    }
+  });
+
   it('400 VALIDATION_FAILED for malformed JSON and for a JSON body that is not an object', async () => {
     h = await harness();
     expectProblem(await register('{"username": "alice",'), 400, 'VALIDATION_FAILED');

@@ -5,7 +5,7 @@ import { type JwtSettings, registerAccessTokens } from './auth/access-tokens.js'
 import { installGuards } from './auth/guards.js';
 import { ipAllowlist } from './auth/ip-allowlist.js';
 import { installErrorHandling } from './errors/error-handler.js';
-import { clientErrorHandler, refuseWhileClosing } from './errors/outside-routes.js';
+import { clientErrorHandler, frameworkErrors, refuseWhileClosing } from './errors/outside-routes.js';
 import { responseCipher } from './idempotency/response-cipher.js';
 import { registerApiDocs } from './plugins/api-docs.js';
 import { acceptJsonOnly, BODY_LIMIT_BYTES } from './plugins/json-body.js';
@@ -45,9 +45,10 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     logger: options.logger,
     trustProxy: options.trustProxy,
     bodyLimit: BODY_LIMIT_BYTES,
-    // Both of Fastify's own answers here are plain JSON; these give problem+json instead.
+    // Fastify's own answers for these are plain JSON; these give problem+json instead.
     return503OnClosing: false,
     clientErrorHandler,
+    frameworkErrors,
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);

@@ -1,5 +1,5 @@
 import type { Socket } from 'node:net';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { type Problem, problemOf, sendProblem } from './problem.js';
 
 /**
@@ -31,6 +31,16 @@ export function clientErrorHandler(error: NodeJS.ErrnoException, socket: Socket)
     );
   }
   socket.destroy(error);
+}
+
+/**
+ * Fastify's `frameworkErrors`: a path the router cannot decode (`/lotteries/%`) or with a
+ * parameter over its length limit was answered in Fastify's own JSON (the latter as 414). Both
+ * are malformed paths, which are 400 like any malformed id.
+ */
+export function frameworkErrors(error: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
+  const detail = error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 'a path parameter is too long' : 'the path is not a valid URL';
+  sendProblem(reply, problemOf('VALIDATION_FAILED', detail, [{ path: 'url', message: detail }]));
 }
 
 /**
