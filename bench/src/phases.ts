@@ -1,0 +1,42 @@
+import { bulkBallots, singleBallots } from './ballots.js';
+import { bareRouteCeiling, designProbes, rawInsertCeiling, type TransactionFigure } from './ceilings.js';
+import { type CloseDrawFigure, closeAndDraw } from './close-draw.js';
+import type { Bench, HttpFigure } from './context.js';
+import { rssMb } from './cpu-meter.js';
+import { type LoginFigures, logins } from './login.js';
+import { type RaffleFigures, raffle } from './raffle.js';
+
+export interface Figures {
+  readonly connections: number;
+  readonly bareRoute: HttpFigure;
+  readonly rawInsert: TransactionFigure;
+  readonly probes: { readonly hotRow: TransactionFigure; readonly sharedRow: TransactionFigure };
+  readonly single: HttpFigure;
+  readonly bulk: HttpFigure;
+  readonly raffle: RaffleFigures;
+  readonly login: LoginFigures;
+  readonly apiRss: { readonly atStart: number; readonly rss: number; readonly peak: number };
+  readonly closeDraw: CloseDrawFigure;
+}
+
+/** Every measurement of issue 6, ceilings first, in one run against one service. */
+export async function runPhases(bench: Bench): Promise<Figures> {
+  bench.log('ceiling: bare Fastify route');
+  const bareRoute = await bareRouteCeiling(bench);
+  bench.log('ceiling: raw pg INSERT transactions');
+  const rawInsert = await rawInsertCeiling(bench);
+  bench.log('design probes: the ballot transaction in raw SQL');
+  const probes = await designProbes(bench);
+  bench.log('single-ballot submissions');
+  const single = await singleBallots(bench);
+  bench.log('bulk submissions');
+  const bulk = await bulkBallots(bench);
+  bench.log('raffle issue');
+  const raffleFigures = await raffle(bench);
+  bench.log('logins');
+  const login = await logins(bench);
+  // After every HTTP load; the close and draw below run in a process of their own.
+  const apiRss = { atStart: bench.apiRssAtStartMb, ...rssMb(bench.api.pid) };
+  const closeDraw = await closeAndDraw(bench, bench.large ? 10_000_000 : 1_000_000);
+  return { connections: bench.connections, bareRoute, rawInsert, probes, single, bulk, raffle: raffleFigures, login, apiRss, closeDraw };
+}
