@@ -47,7 +47,9 @@ FROM runtime AS worker
 CMD ["node", "apps/worker/dist/main.js"]
 
 FROM runtime AS api
-ENV HOST=0.0.0.0 PORT=3000
+# argon2 allocates 19 MiB per hash; above 128 KiB glibc then maps and unmaps instead of keeping
+# the freed heap, which holds the API's RSS near 160 MB instead of 230+ (docs/benchmarks.md).
+ENV HOST=0.0.0.0 PORT=3000 MALLOC_MMAP_THRESHOLD_=131072
 EXPOSE 3000
 HEALTHCHECK --interval=10s --timeout=5s --start-period=20s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:3000/health/ready').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]

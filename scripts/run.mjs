@@ -50,7 +50,9 @@ if (task === 'test') {
   process.exit(result.status ?? 1);
 } else if (task === 'start' || task === 'worker') {
   const entry = task === 'start' ? 'apps/api/dist/main.js' : 'apps/worker/dist/main.js';
-  const child = spawn(process.execPath, [`${root}${entry}`], { stdio: 'inherit' });
+  // argon2's 19 MiB buffers would otherwise stay in glibc's heap after each login (docs/benchmarks.md).
+  const env = { MALLOC_MMAP_THRESHOLD_: '131072', ...process.env };
+  const child = spawn(process.execPath, [`${root}${entry}`], { stdio: 'inherit', env });
   // Hand signals on, so Ctrl-C or a SIGTERM to this wrapper shuts the service down cleanly.
   for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
   child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

@@ -39,6 +39,8 @@ export async function startApi(options: {
     RATE_LIMIT_PER_MINUTE: '1000000000',
     // Long enough that tokens taken at the start outlive a --large run.
     ACCESS_TOKEN_TTL: '2h',
+    // As the Dockerfile and `npm start` ship it: argon2's buffers go back to the system.
+    MALLOC_MMAP_THRESHOLD_: '131072',
     ...options.extraEnv,
   };
   const flags = options.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`] : [];
