@@ -34,10 +34,14 @@ if (task === 'test') {
   // The JSON report lets this script refuse skipped tests (in CI nothing may be skipped for missing
   // infrastructure) and print one plain closing line that any CI reader understands.
   const report = `${root}node_modules/.cache/vitest-report.json`;
-  const result = spawnSync(bin('vitest'), ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...process.argv.slice(3)], {
-    cwd: root,
-    stdio: 'inherit',
-  });
+  const result = spawnSync(
+    bin('vitest'),
+    ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...process.argv.slice(3)],
+    {
+      cwd: root,
+      stdio: 'inherit',
+    },
+  );
   const summary = existsSync(report) ? JSON.parse(readFileSync(report, 'utf8')) : null;
   if (summary) {
     const skipped = summary.numPendingTests + summary.numTodoTests;

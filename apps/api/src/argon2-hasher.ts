@@ -1,5 +1,5 @@
-import argon2 from 'argon2';
 import type { PasswordHasher } from '@fairdraw/application';
+import argon2 from 'argon2';
 
 /** argon2id at OWASP's minimum (19 MiB, t=2, p=1): ~30 ms a hash on the reference machine. */
 export const argon2Hasher: PasswordHasher = {

@@ -1,5 +1,5 @@
-import { ensureAdmin } from '@fairdraw/application';
 import { buildServer } from '@fairdraw/adapters-http';
+import { ensureAdmin } from '@fairdraw/application';
 import { Redis } from 'ioredis';
 import { drawSchedule } from './draw-schedule.js';
 import { startInProcessScheduler } from './in-process-scheduler.js';
@@ -19,7 +19,12 @@ async function main(): Promise<void> {
 
   const app = await buildServer({
     deps: runtime.deps,
-    jwt: { secret: runtime.jwtSecret, issuer: 'fairdraw', audience: 'fairdraw-api', accessTtlSeconds: Math.floor(settings.ACCESS_TOKEN_TTL / 1000) },
+    jwt: {
+      secret: runtime.jwtSecret,
+      issuer: 'fairdraw',
+      audience: 'fairdraw-api',
+      accessTtlSeconds: Math.floor(settings.ACCESS_TOKEN_TTL / 1000),
+    },
     adminIpAllowlist: settings.ADMIN_IP_ALLOWLIST,
     trustProxy: settings.TRUST_PROXY,
     rateLimitPerMinute: settings.RATE_LIMIT_PER_MINUTE,
@@ -28,8 +33,15 @@ async function main(): Promise<void> {
     responseSecret: runtime.responseKey.toString('hex'),
     readiness: async () => {
       const checks: Record<string, string> = {};
-      checks.database = await runtime.pingDatabase().then(() => 'ok', (e: Error) => e.message);
-      if (redis) checks.redis = await redis.ping().then(() => 'ok', (e: Error) => e.message);
+      checks.database = await runtime.pingDatabase().then(
+        () => 'ok',
+        (e: Error) => e.message,
+      );
+      if (redis)
+        checks.redis = await redis.ping().then(
+          () => 'ok',
+          (e: Error) => e.message,
+        );
       return checks;
     },
   });

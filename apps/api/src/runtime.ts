@@ -1,11 +1,6 @@
 import { resolve } from 'node:path';
+import { createDatabase, createPostgresUnitOfWork, migrateToLatest, startEmbeddedPostgres } from '@fairdraw/adapters-postgres';
 import { cryptoRandom, type Deps, hmacHasher, systemClock } from '@fairdraw/application';
-import {
-  createDatabase,
-  createPostgresUnitOfWork,
-  migrateToLatest,
-  startEmbeddedPostgres,
-} from '@fairdraw/adapters-postgres';
 import { sql } from 'kysely';
 import { argon2Hasher } from './argon2-hasher.js';
 import { deriveKey, jwtSecret } from './secrets.js';

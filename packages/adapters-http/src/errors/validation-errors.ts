@@ -20,7 +20,7 @@ export function fieldProblems(issues: readonly ValidationIssue[], context: strin
   const out: FieldProblem[] = [];
   for (const issue of issues) {
     const base = dotted(issue.instancePath);
-    const keys = issue.params?.['keys'];
+    const keys = issue.params?.keys;
     if (issue.keyword === 'unrecognized_keys' && Array.isArray(keys)) {
       for (const key of keys) out.push({ path: base ? `${base}.${String(key)}` : String(key), message: 'unknown field' });
       continue;

@@ -50,7 +50,7 @@ export async function harness(overrides: HarnessOptions = {}): Promise<Harness> 
     trustProxy: false,
     rateLimitPerMinute: 100_000,
     authRateLimitPerMinute: 100_000,
-    logger: process.env['HTTP_TEST_LOG'] ? { level: 'error' } : false,
+    logger: process.env.HTTP_TEST_LOG ? { level: 'error' } : false,
     responseSecret: 'test response secret, long enough',
     readiness: async () => ({ database: 'ok' }),
     ...options,
