@@ -28,6 +28,7 @@ runOrExit(bin('tsc'), ['-b']);
 if (task === 'test') {
   // The build leaves tests out; type-check them too, so a test cannot rot unnoticed.
   runOrExit(bin('tsc'), ['-p', 'tsconfig.test.json']);
+  runOrExit(bin('biome'), ['check', '.']);
   if (!existsSync('/usr/bin/redis-server') && spawnSync('redis-server', ['--version']).status !== 0) {
     console.warn('redis-server is not installed: the worker tests will fail. Install it with `apt-get install -y redis-server`.');
   }
