@@ -60,6 +60,10 @@ if (task === 'test') {
   const child = spawn(process.execPath, [`${root}${entry}`], { stdio: 'inherit', env });
   // Hand signals on, so Ctrl-C or a SIGTERM to this wrapper shuts the service down cleanly.
   for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
+  // npm runs this script through `sh -c`, which does not pass a SIGTERM on: when the shell dies
+  // and leaves this wrapper orphaned, stop the service as if the signal had arrived.
+  const parent = process.ppid;
+  setInterval(() => process.ppid !== parent && child.kill('SIGTERM'), 500).unref();
   child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
 } else {
   console.error('usage: node scripts/run.mjs start|worker|test');
