@@ -49,6 +49,7 @@ export function describeOutcome(outcome: ScheduledDrawsOutcome): Record<string, 
     drawn: outcome.drawn.map((d) => ({ lottery_id: d.lotteryId, entries: d.n, winners: d.winners.length })),
     failed: outcome.failed.map((f) => ({ lottery_id: f.lotteryId, error: f.error })),
     provision_error: outcome.provisionError,
+    forgotten_idempotency_keys: outcome.forgottenIdempotencyKeys,
   };
 }
 

@@ -36,5 +36,9 @@ export function postgresIdempotency(db: Kysely<Database>): IdempotencyRepository
         .values({ scope, key, fingerprint: record.fingerprint, response: record.response, created_at: at })
         .execute();
     },
+    async forgetOlderThan(before) {
+      const result = await db.deleteFrom('idempotency_keys').where('created_at', '<', before).executeTakeFirst();
+      return Number(result.numDeletedRows);
+    },
   };
 }

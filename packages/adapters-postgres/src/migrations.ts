@@ -119,9 +119,16 @@ const poolSlotLookups: Migration = {
   },
 };
 
+/** The scheduled tick forgets idempotency records by age; without this it would scan them all. */
+const idempotencyByAge: Migration = {
+  async up(db) {
+    await sql`create index idempotency_keys_created_at on idempotency_keys (created_at)`.execute(db);
+  },
+};
+
 const provider: MigrationProvider = {
   async getMigrations() {
-    return { '0001_initial': initial, '0002_pool_slot_lookups': poolSlotLookups };
+    return { '0001_initial': initial, '0002_pool_slot_lookups': poolSlotLookups, '0003_idempotency_by_age': idempotencyByAge };
   },
 };
 

@@ -169,3 +169,17 @@ describe('runScheduledDraws: failures', () => {
     expect(failure.message).toContain('provisioning: statement timeout');
   });
 });
+
+describe('runScheduledDraws: housekeeping', () => {
+  it('forgets Idempotency-Key records once they are a day old, and keeps younger ones replayable', async () => {
+    const deps = testDeps({ now: '2030-01-10T00:00:00.000Z' });
+    const save = (key: string, at: string) =>
+      deps.uow.run((repos) => repos.idempotency.save('ballots', key, { fingerprint: 'f', response: '{}' }, new Date(at)));
+    await save('day-old', '2030-01-08T23:59:59.000Z');
+    await save('fresh', '2030-01-09T00:00:01.000Z');
+    const outcome = await runScheduledDraws(deps, { dailyLotteries: false, daysAhead: 1 });
+    expect(outcome.forgottenIdempotencyKeys).toBe(1);
+    expect(await deps.uow.reads.idempotency.find('ballots', 'day-old')).toBeNull();
+    expect(await deps.uow.reads.idempotency.find('ballots', 'fresh')).not.toBeNull();
+  });
+});

@@ -11,8 +11,13 @@ export interface ScheduledDraws {
   readonly asOf?: Date | undefined;
 }
 
+/** Idempotency-Key records are replayable for at least this long (one tick forgets older ones). */
+export const IDEMPOTENCY_RETENTION_MS = 24 * 3_600_000;
+
 export interface ScheduledDrawsOutcome extends CloseDueOutcome {
   readonly provisioned: readonly Lottery[];
+  /** Idempotency records older than the retention, forgotten by this tick. */
+  readonly forgottenIdempotencyKeys: number;
   /** Why provisioning failed, if it did; the draws still ran. */
   readonly provisionError: string | null;
 }
@@ -48,7 +53,10 @@ export async function runScheduledDraws(deps: Deps, command: ScheduledDraws): Pr
     }
   }
   const closed = await closeDueLotteries(deps, command.asOf ? { asOf: command.asOf } : {});
-  const outcome: ScheduledDrawsOutcome = { ...closed, provisioned, provisionError };
+  // Housekeeping after the draws: keys stay replayable for a day, then the table forgets them.
+  const before = new Date(deps.clock.now().getTime() - IDEMPOTENCY_RETENTION_MS);
+  const forgottenIdempotencyKeys = await deps.uow.run((repos) => repos.idempotency.forgetOlderThan(before));
+  const outcome: ScheduledDrawsOutcome = { ...closed, provisioned, provisionError, forgottenIdempotencyKeys };
   if (outcome.failed.length > 0 || provisionError !== null) throw new ScheduledDrawsFailed(outcome);
   return outcome;
 }

@@ -141,6 +141,8 @@ export interface IdempotencyRepository {
   tryLock(scope: string, key: string): Promise<boolean>;
   find(scope: string, key: string): Promise<IdempotencyRecord | null>;
   save(scope: string, key: string, record: IdempotencyRecord, at: Date): Promise<void>;
+  /** Forgets the records saved before `before`; returns how many. */
+  forgetOlderThan(before: Date): Promise<number>;
 }
 
 export interface Repositories {

@@ -47,6 +47,16 @@ export function drawsContract(uow: () => UnitOfWork): void {
   });
 
   describe('idempotency keys', () => {
+    it('forgets records saved before an instant, and only those', async () => {
+      const old = new Date('2030-01-01T00:00:00.000Z');
+      const recent = new Date('2030-01-02T00:00:00.000Z');
+      await uow().run((repos) => repos.idempotency.save('ballots', 'old', { fingerprint: 'f', response: '{}' }, old));
+      await uow().run((repos) => repos.idempotency.save('ballots', 'recent', { fingerprint: 'f', response: '{}' }, recent));
+      expect(await uow().run((repos) => repos.idempotency.forgetOlderThan(recent))).toBe(1);
+      expect(await uow().reads.idempotency.find('ballots', 'old')).toBeNull();
+      expect(await uow().reads.idempotency.find('ballots', 'recent')).not.toBeNull();
+    });
+
     it('saves a response under a scope and key, and finds it again', async () => {
       expect(await uow().reads.idempotency.find('lotteries', 'key-1')).toBeNull();
       await uow().run((repos) => repos.idempotency.save('lotteries', 'key-1', { fingerprint: 'f1', response: '{"a":1}' }, new Date()));

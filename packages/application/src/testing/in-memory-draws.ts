@@ -55,5 +55,12 @@ export function inMemoryIdempotency(session: Session): IdempotencyRepository {
       if (records().has(id)) throw new Error(`idempotency key ${scope}/${key} is already saved`);
       records().set(id, { fingerprint: record.fingerprint, response: record.response, createdAt: new Date(at) });
     },
+    async forgetOlderThan(before) {
+      let forgotten = 0;
+      for (const [id, record] of records()) {
+        if (record.createdAt < before && records().delete(id)) forgotten += 1;
+      }
+      return forgotten;
+    },
   };
 }
