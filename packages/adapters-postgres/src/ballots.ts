@@ -3,7 +3,7 @@ import { BallotId, LotteryId, ParticipantId } from '@fairdraw/domain';
 import { type Kysely, type Selectable, sql } from 'kysely';
 import { isTicketKey, isUuidKey } from './cursor.js';
 import type { BallotsTable, Database } from './database.js';
-import { uniquely } from './errors.js';
+import { asDomainError } from './errors.js';
 
 const toBallot = (row: Selectable<BallotsTable>): Ballot => ({
   id: BallotId(row.id),
@@ -50,7 +50,7 @@ export function postgresBallots(db: Kysely<Database>): BallotRepository {
         created_at: b.createdAt,
       }));
       // The unique (lottery_id, ticket_number) constraint is the last line against a ticket issued twice.
-      await uniquely(db.insertInto('ballots').values(rows).execute());
+      await asDomainError(db.insertInto('ballots').values(rows).execute());
     },
     countByParticipant: (lotteryId, participantId) => count(lotteryId, 'participant_id', participantId),
     countByIpHash: (lotteryId, ipHash) => count(lotteryId, 'ip_hash', ipHash),

@@ -9,15 +9,26 @@ const UNIQUE: Readonly<Record<string, readonly [ErrorCode, string]>> = {
   draws_pkey: ['ALREADY_DRAWN', 'this lottery has been drawn'],
 };
 
-const UNIQUE_VIOLATION = '23505';
+/**
+ * Foreign keys whose violation is the client's doing: a well-signed token can outlive its
+ * account (a store reset under the same JWT_SECRET). The key catches it at no extra query.
+ */
+const FOREIGN: Readonly<Record<string, readonly [ErrorCode, string]>> = {
+  ballots_participant_id_fkey: ['UNAUTHORIZED', 'no account has this token'],
+};
 
-/** Runs a write and turns a known unique violation into its DomainError; anything else is rethrown. */
-export async function uniquely<T>(write: Promise<T>): Promise<T> {
+const KNOWN: Readonly<Record<string, Readonly<Record<string, readonly [ErrorCode, string]>>>> = {
+  '23505': UNIQUE,
+  '23503': FOREIGN,
+};
+
+/** Runs a write and turns a known constraint violation into its DomainError; anything else is rethrown. */
+export async function asDomainError<T>(write: Promise<T>): Promise<T> {
   try {
     return await write;
   } catch (error) {
     const { code, constraint } = error as { code?: unknown; constraint?: unknown };
-    const known = code === UNIQUE_VIOLATION && typeof constraint === 'string' ? UNIQUE[constraint] : undefined;
+    const known = typeof code === 'string' && typeof constraint === 'string' ? KNOWN[code]?.[constraint] : undefined;
     if (known === undefined) throw error;
     throw new DomainError(known[0], known[1]);
   }

@@ -38,10 +38,6 @@ export async function submitBallots(deps: Deps, command: SubmitBallots): Promise
   // Every ballot keeps its address, only as a keyed hash: per_ip_limit counts all of them.
   const ipHash = deps.keyed.hash(`ip:${command.clientIp}`);
   return deps.uow.run(async (repos) => {
-    // A well-signed token can outlive its account (a store reset under the same JWT_SECRET).
-    if (participantId !== null && (await repos.participants.findById(participantId)) === null) {
-      fail('UNAUTHORIZED', 'no account has this token');
-    }
     const lottery = (await repos.lotteries.lock(command.lotteryId)) ?? fail('LOTTERY_NOT_FOUND', 'no such lottery');
     // Read the clock only once the lock is held: a request that waited behind a close or other
     // ballots until past closes_at must be refused, not judged by the instant it arrived.

@@ -82,6 +82,7 @@ export interface Entry {
 }
 
 export interface BallotRepository {
+  /** Rejects a taken ticket with TICKET_TAKEN and an unknown participant with UNAUTHORIZED. */
   addMany(ballots: readonly Ballot[]): Promise<void>;
   countByParticipant(lotteryId: LotteryId, participantId: ParticipantId): Promise<number>;
   countByIpHash(lotteryId: LotteryId, ipHash: string): Promise<number>;

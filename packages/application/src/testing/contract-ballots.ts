@@ -29,6 +29,15 @@ export function ballotsContract(uow: () => UnitOfWork): void {
       expect(await uow().reads.ballots.findByTicket(lottery.id, 3)).toBeNull();
     });
 
+    it('rejects a ballot of an unknown participant with UNAUTHORIZED and stores none of the batch', async () => {
+      const lottery = await stored(uow(), aLottery());
+      const ghost = aParticipant('ghost');
+      await expect(addBallots([aBallot(lottery.id, 1), aBallot(lottery.id, 2, { participantId: ghost.id })])).rejects.toMatchObject({
+        code: 'UNAUTHORIZED',
+      });
+      expect(await uow().reads.ballots.findByTicket(lottery.id, 1)).toBeNull();
+    });
+
     it('counts a lottery’s ballots by participant and by address', async () => {
       const lottery = await stored(uow(), aLottery());
       const other = await stored(uow(), aLottery());
