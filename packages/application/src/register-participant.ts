@@ -1,4 +1,11 @@
-import { checkPassword, type Participant, ParticipantId, type Role, registerParticipant as register } from '@fairdraw/domain';
+import {
+  checkPassword,
+  checkRegistration,
+  type Participant,
+  ParticipantId,
+  type Role,
+  registerParticipant as register,
+} from '@fairdraw/domain';
 import type { Deps } from './deps.js';
 
 export interface RegisterParticipant {
@@ -8,15 +15,9 @@ export interface RegisterParticipant {
 }
 
 export async function registerParticipant(deps: Deps, command: RegisterParticipant, role: Role = 'participant'): Promise<Participant> {
+  // Every cheap rule first: a bad name or password must not cost an argon2 hash.
   checkPassword(command.password);
-  // Validate the name before paying for an argon2 hash.
-  register({
-    id: ParticipantId(deps.random.uuid()),
-    username: command.username,
-    email: command.email,
-    passwordHash: '',
-    now: deps.clock.now(),
-  });
+  checkRegistration(command);
   const participant = register({
     id: ParticipantId(deps.random.uuid()),
     username: command.username,

@@ -32,6 +32,18 @@ export function usernameKey(username: string): string {
   return username.toLowerCase();
 }
 
+/** The registration rules that need no hash: callers check them before paying for argon2. */
+export function checkRegistration(input: { username: string; email?: string | null | undefined }): { email: string | null } {
+  if (!USERNAME.test(input.username)) {
+    invalid('username', 'username must be 3-32 letters, digits, "_", "." or "-"');
+  }
+  const email = input.email?.trim() ? input.email.trim().toLowerCase() : null;
+  if (email !== null && (email.length > 254 || !EMAIL.test(email))) {
+    invalid('email', 'email is not a valid address');
+  }
+  return { email };
+}
+
 export function registerParticipant(input: {
   id: ParticipantId;
   username: string;
@@ -40,13 +52,7 @@ export function registerParticipant(input: {
   passwordHash: string;
   now: Date;
 }): Participant {
-  if (!USERNAME.test(input.username)) {
-    invalid('username', 'username must be 3-32 letters, digits, "_", "." or "-"');
-  }
-  const email = input.email?.trim() ? input.email.trim().toLowerCase() : null;
-  if (email !== null && (email.length > 254 || !EMAIL.test(email))) {
-    invalid('email', 'email is not a valid address');
-  }
+  const { email } = checkRegistration(input);
   return {
     id: input.id,
     username: input.username,
