@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { createDatabase, createPostgresUnitOfWork, migrateToLatest, startEmbeddedPostgres } from '@fairdraw/adapters-postgres';
-import { cryptoRandom, type Deps, hmacHasher, systemClock } from '@fairdraw/application';
+import { BallotBatches, cryptoRandom, type Deps, hmacHasher, systemClock } from '@fairdraw/application';
 import { sql } from 'kysely';
 import { argon2Hasher } from './argon2-hasher.js';
 import { deriveKey, jwtSecret } from './secrets.js';
@@ -32,13 +32,15 @@ export async function startRuntime(settings: Settings, options: { migrate: boole
     if (options.migrate || embedded) await migrateToLatest(db);
     const secret = await jwtSecret(settings.JWT_SECRET, embedded, dataDir);
     const hashSecret = settings.HASH_SECRET ?? deriveKey(secret, 'keyed-hash').toString('hex');
+    const uow = createPostgresUnitOfWork(db);
     const deps: Deps = {
-      uow: createPostgresUnitOfWork(db),
+      uow,
       clock: systemClock,
       random: cryptoRandom,
       passwords: argon2Hasher,
       keyed: hmacHasher(hashSecret),
       settings: { timeZone: settings.SERVICE_TIMEZONE, refreshTokenTtlMs: settings.REFRESH_TOKEN_TTL },
+      ballotBatches: new BallotBatches(uow),
     };
     return {
       deps,

@@ -6,6 +6,7 @@ import {
   registerParticipant,
   runIdempotent,
   submitBallots,
+  submitBallotsOnce,
 } from '@fairdraw/application';
 import { aDraw } from '@fairdraw/application/testing';
 import { EntriesDigest, type LotteryId, type Player } from '@fairdraw/domain';
@@ -200,5 +201,59 @@ describe('one Idempotency-Key, ten concurrent requests', () => {
     const later = await runIdempotent(deps, request, action);
     expect(later).toMatchObject({ replayed: true, body: first?.body, status: 201 });
     expect(await rowCount('ballots', sql`lottery_id = ${lottery.id}`)).toBe(1);
+  });
+});
+
+describe('ballots grouped into turns (group commit)', () => {
+  it('two API processes selling one pool issue every ticket once and refuse the rest as SOLD_OUT', async () => {
+    const db = database?.db ?? never();
+    const processes = [postgresTestDeps(db), postgresTestDeps(db)];
+    const lottery = await createLottery(deps, { ticketLimit: 150, entry: { guests: true } });
+    const guest: Player = { participantId: null, isAdmin: false };
+    const results = await settleAll(
+      Array.from(
+        { length: 200 },
+        (_, i) => () =>
+          submitBallots(processes[i % 2] ?? never(), {
+            lotteryId: lottery.id,
+            player: guest,
+            clientIp: `10.1.0.${i}`,
+            count: 1,
+            ticketNumber: null,
+          }),
+      ),
+    );
+    const tickets = successes(results).flatMap((r) => r.ballots.map((b) => b.ballot.ticketNumber));
+    expect(tickets.slice().sort((a, b) => a - b)).toEqual(Array.from({ length: 150 }, (_, i) => i + 1));
+    expect(failures(results)).toEqual(Array(50).fill('SOLD_OUT'));
+    const closed = (await deps.uow.reads.lotteries.findById(lottery.id))?.toState();
+    const digest = new EntriesDigest();
+    for await (const entry of deps.uow.reads.ballots.streamEntries(lottery.id)) digest.add(entry.ticketNumber, entry.ballotId);
+    expect(closed).toMatchObject({ status: 'closed', ticketsIssued: 150, entriesDigest: digest.finish().entriesDigest });
+  });
+
+  it('a ballot whose account is gone fails alone, with UNAUTHORIZED, when its turn is run again request by request', async () => {
+    const lottery = await createLottery(deps, {});
+    const player = await aPlayer();
+    const ghost: Player = { participantId: '0190f5e2-0000-7000-8000-00000000dead' as Player['participantId'], isAdmin: false };
+    const results = await settleAll([player, player, ghost, player, player].map((p) => () => oneBallot(lottery.id, p)));
+    expect(results.map((r) => (r.ok ? 'ok' : r.code))).toEqual(['ok', 'ok', 'UNAUTHORIZED', 'ok', 'ok']);
+    expect(await rowCount('ballots', sql`lottery_id = ${lottery.id}`)).toBe(4);
+    expect((await deps.uow.reads.lotteries.findById(lottery.id))?.toState().ticketsIssued).toBe(4);
+  });
+
+  it('one Idempotency-Key sent ten times at once issues one ballot; every answer is its response', async () => {
+    const lottery = await createLottery(deps, {});
+    const player = await aPlayer();
+    const once = { scope: `participant:${player.participantId}`, key: 'grouped-key', fingerprint: 'same body' };
+    const respond = (ballots: { ballot: { id: string } }[]) => ({ status: 201, body: JSON.stringify(ballots.map((b) => b.ballot.id)) });
+    const command = { lotteryId: lottery.id, player, clientIp: '127.0.0.1', count: 1, ticketNumber: null };
+    const results = await settleAll(Array.from({ length: 10 }, () => () => submitBallotsOnce(deps, command, once, respond)));
+    expect(failures(results).every((code) => code === 'IDEMPOTENCY_IN_PROGRESS')).toBe(true);
+    const answered = successes(results);
+    expect(answered.filter((r) => !r.replayed)).toHaveLength(1);
+    expect(new Set(answered.map((r) => r.body)).size).toBe(1);
+    expect(await rowCount('ballots', sql`lottery_id = ${lottery.id}`)).toBe(1);
+    expect(await rowCount('idempotency_keys', sql`key = 'grouped-key'`)).toBe(1);
   });
 });

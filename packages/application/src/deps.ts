@@ -1,3 +1,4 @@
+import type { BallotQueue } from './ballot-batches.js';
 import type { UnitOfWork } from './ports/repositories.js';
 import type { Clock, KeyedHasher, PasswordHasher, RandomSource } from './ports/system.js';
 
@@ -16,4 +17,6 @@ export interface Deps {
   /** HMAC with a server secret, for verification codes and guest addresses. */
   readonly keyed: KeyedHasher;
   readonly settings: Settings;
+  /** Groups concurrent ballots of one lottery into shared transactions; one per process. */
+  readonly ballotBatches: BallotQueue;
 }

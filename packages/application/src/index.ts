@@ -1,4 +1,5 @@
 export * from './authenticate.js';
+export * from './ballot-batches.js';
 export * from './close-due-lotteries.js';
 export * from './close-lottery.js';
 export * from './create-lottery.js';

@@ -1,6 +1,14 @@
 import { fail } from '@fairdraw/domain';
 import type { Deps } from './deps.js';
 
+export interface IdempotencyRequest {
+  /** Whose keys these are: a participant, or a guest's address. */
+  readonly scope: string;
+  readonly key: string;
+  /** Identifies the request; the same key with another fingerprint is IDEMPOTENCY_KEY_REUSED. */
+  readonly fingerprint: string;
+}
+
 export interface IdempotentResponse {
   readonly status: number;
   readonly body: string;
@@ -13,7 +21,7 @@ export interface IdempotentResponse {
  */
 export async function runIdempotent(
   deps: Deps,
-  request: { scope: string; key: string; fingerprint: string },
+  request: IdempotencyRequest,
   action: () => Promise<IdempotentResponse>,
 ): Promise<IdempotentResponse & { replayed: boolean }> {
   const { scope, key, fingerprint } = request;

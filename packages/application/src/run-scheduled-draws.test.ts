@@ -112,6 +112,7 @@ describe('runScheduledDraws: failures', () => {
     // The store refuses draws while `broken.draws` is set, as a database that is down would.
     const uow: UnitOfWork = {
       reads: store.reads,
+      isOpen: () => store.isOpen(),
       run: (work) =>
         store.run((repos) =>
           work({

@@ -1,6 +1,5 @@
 import {
   BallotId,
-  fail,
   type IssuePlan,
   type LotteryId,
   type ParticipantId,
@@ -9,9 +8,10 @@ import {
   unmovedPositionOf,
   unmovedTicketAt,
 } from '@fairdraw/domain';
+import type { BallotTurn } from './ballot-batches.js';
 import type { Deps } from './deps.js';
 import type { Ballot, Repositories } from './ports/repositories.js';
-import { sealEntries } from './seal-entries.js';
+import { type IdempotencyRequest, type IdempotentResponse, runIdempotent } from './run-idempotent.js';
 
 export interface SubmitBallots {
   readonly lotteryId: LotteryId;
@@ -30,38 +30,56 @@ export interface IssuedBallot {
 const CODE_BYTES = 18; // 144 bits
 
 /**
- * Issues `count` tickets, all or none. The lottery row stays locked for the whole transaction,
- * so a concurrent close either waits for these ballots or is seen by them.
+ * Issues `count` tickets, all or none. Requests for one lottery are served in turns
+ * (ballot-batches.ts): each turn holds the lottery row locked for its whole transaction, so a
+ * concurrent close either waits for these ballots or is seen by them.
  */
-export async function submitBallots(deps: Deps, command: SubmitBallots): Promise<{ ballots: IssuedBallot[] }> {
+export function submitBallots(deps: Deps, command: SubmitBallots): Promise<{ ballots: IssuedBallot[] }> {
+  return deps.ballotBatches.submit(command.lotteryId, command.count, (turn) => issueBallots(deps, turn, command));
+}
+
+/**
+ * The same, at most once per Idempotency-Key: the response `respond` makes of the ballots is
+ * stored in the transaction that issues them, and a retry gets it back instead of new tickets.
+ */
+export function submitBallotsOnce(
+  deps: Deps,
+  command: SubmitBallots,
+  once: IdempotencyRequest,
+  respond: (ballots: IssuedBallot[]) => IdempotentResponse,
+): Promise<IdempotentResponse & { replayed: boolean }> {
+  return deps.ballotBatches.submit(command.lotteryId, command.count, (turn) =>
+    // Joins the turn's transaction: the work of a turn runs inside its unit of work.
+    runIdempotent(deps, once, async () => respond((await issueBallots(deps, turn, command)).ballots)),
+  );
+}
+
+async function issueBallots(deps: Deps, turn: BallotTurn, command: SubmitBallots): Promise<{ ballots: IssuedBallot[] }> {
+  const { repos, lottery } = turn;
   const participantId = command.player.participantId;
   // Every ballot keeps its address, only as a keyed hash: per_ip_limit counts all of them.
   const ipHash = deps.keyed.hash(`ip:${command.clientIp}`);
-  return deps.uow.run(async (repos) => {
-    const lottery = (await repos.lotteries.lock(command.lotteryId)) ?? fail('LOTTERY_NOT_FOUND', 'no such lottery');
-    // Read the clock only once the lock is held: a request that waited behind a close or other
-    // ballots until past closes_at must be refused, not judged by the instant it arrived.
-    const now = deps.clock.now();
-    const plan = lottery.planIssue({ player: command.player, count: command.count, chosenTicket: command.ticketNumber, now }, (bound) =>
-      deps.random.below(bound),
-    );
-    const answer = await askPool(repos, lottery.id, plan);
-    const { perParticipantLimit, perIpLimit } = lottery.toState().entry;
-    const soFar = {
-      byParticipant:
-        perParticipantLimit !== null && participantId !== null ? await repos.ballots.countByParticipant(lottery.id, participantId) : 0,
-      byIp: perIpLimit !== null ? await repos.ballots.countByIpHash(lottery.id, ipHash) : 0,
-    };
-    const issue = lottery.issueTickets(plan, answer, soFar, now);
-    const issued = issue.tickets.map((ticketNumber) => newBallot(deps, lottery.id, ticketNumber, participantId, ipHash, now));
-    await repos.pools.write(lottery.id, issue.writes);
-    await repos.ballots.addMany(issued.map((i) => i.ballot));
-    // The last ticket closes the lottery here, not in closeLottery: its entries freeze now, so
-    // their digest is published at the close (before the seed), as for any other close.
-    if (lottery.toState().status === 'closed') await sealEntries(repos, lottery);
-    await repos.lotteries.save(lottery);
-    return { ballots: issued };
-  });
+  // Read the clock only once the lock is held: a request that waited behind a close or other
+  // ballots until past closes_at must be refused, not judged by the instant it arrived.
+  const now = deps.clock.now();
+  const plan = lottery.planIssue({ player: command.player, count: command.count, chosenTicket: command.ticketNumber, now }, (bound) =>
+    deps.random.below(bound),
+  );
+  const answer = await askPool(repos, lottery.id, plan);
+  const { perParticipantLimit, perIpLimit } = lottery.toState().entry;
+  const soFar = {
+    byParticipant:
+      perParticipantLimit !== null && participantId !== null
+        ? (await repos.ballots.countByParticipant(lottery.id, participantId)) + turn.stagedFor(participantId)
+        : 0,
+    byIp: perIpLimit !== null ? (await repos.ballots.countByIpHash(lottery.id, ipHash)) + turn.stagedFrom(ipHash) : 0,
+  };
+  const issue = lottery.issueTickets(plan, answer, soFar, now);
+  const issued = issue.tickets.map((ticketNumber) => newBallot(deps, lottery.id, ticketNumber, participantId, ipHash, now));
+  // The pool is written now, so the next request of the turn draws from what this one left.
+  await repos.pools.write(lottery.id, issue.writes);
+  turn.stage(issued.map((i) => i.ballot));
+  return { ballots: issued };
 }
 
 async function askPool(repos: Repositories, lotteryId: LotteryId, plan: IssuePlan): Promise<PoolAnswer> {

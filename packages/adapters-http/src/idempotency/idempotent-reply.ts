@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { type Deps, runIdempotent } from '@fairdraw/application';
+import { type Deps, type IdempotencyRequest, type IdempotentResponse, runIdempotent } from '@fairdraw/application';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { clientIp } from '../auth/client-ip.js';
@@ -40,28 +40,47 @@ function scopeOf(deps: Deps, request: FastifyRequest): string {
   return request.caller ? `participant:${request.caller.participantId}` : `guest:${deps.keyed.hash(`ip:${clientIp(request)}`)}`;
 }
 
+type Produced = { status: number; body: unknown };
+
+/** The request's Idempotency-Key with its scope and fingerprint, or null when it has none. */
+export function idempotencyOf(deps: Deps, request: FastifyRequest): IdempotencyRequest | null {
+  const key = request.headers['idempotency-key'];
+  return typeof key === 'string' ? { scope: scopeOf(deps, request), key, fingerprint: fingerprintOf(request) } : null;
+}
+
+/** What is stored for a key: the serialised body, encrypted. */
+export function sealedResponse(cipher: ResponseCipher, { status, body }: Produced): IdempotentResponse {
+  return { status, body: cipher.seal(JSON.stringify(body)) };
+}
+
+/** Sends a first response or its replay, byte for byte the same. */
+export function sendStored(reply: FastifyReply, cipher: ResponseCipher, outcome: IdempotentResponse & { replayed: boolean }): FastifyReply {
+  if (outcome.replayed) reply.header('idempotent-replayed', 'true');
+  return reply.type(JSON_TYPE).code(outcome.status).send(cipher.open(outcome.body));
+}
+
+/**
+ * The body is serialised here (not by a route schema) so that a first response and every replay
+ * of it are the same bytes.
+ */
+export function sendProduced(reply: FastifyReply, { status, body }: Produced): FastifyReply {
+  return reply.type(JSON_TYPE).code(status).send(JSON.stringify(body));
+}
+
+const JSON_TYPE = 'application/json; charset=utf-8';
+
 /**
  * Answers with `produce`'s status and body, at most once per Idempotency-Key: a replay sends the
- * stored first response. Without a key the action simply runs. The body is serialised here (not
- * by a route schema) so that the first response and every replay are byte for byte the same.
+ * stored first response. Without a key the action simply runs.
  */
 export async function replyIdempotently(
   deps: Deps,
   cipher: ResponseCipher,
   request: FastifyRequest,
   reply: FastifyReply,
-  produce: () => Promise<{ status: number; body: unknown }>,
+  produce: () => Promise<Produced>,
 ): Promise<FastifyReply> {
-  const json = reply.type('application/json; charset=utf-8');
-  const key = request.headers['idempotency-key'];
-  if (typeof key !== 'string') {
-    const { status, body } = await produce();
-    return json.code(status).send(JSON.stringify(body));
-  }
-  const outcome = await runIdempotent(deps, { scope: scopeOf(deps, request), key, fingerprint: fingerprintOf(request) }, async () => {
-    const { status, body } = await produce();
-    return { status, body: cipher.seal(JSON.stringify(body)) };
-  });
-  if (outcome.replayed) reply.header('idempotent-replayed', 'true');
-  return json.code(outcome.status).send(cipher.open(outcome.body));
+  const once = idempotencyOf(deps, request);
+  if (once === null) return sendProduced(reply, await produce());
+  return sendStored(reply, cipher, await runIdempotent(deps, once, async () => sealedResponse(cipher, await produce())));
 }

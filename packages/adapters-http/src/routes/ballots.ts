@@ -1,10 +1,17 @@
-import { listLotteryBallots, listMyBallots, submitBallots, verifyTicket } from '@fairdraw/application';
+import {
+  type IssuedBallot,
+  listLotteryBallots,
+  listMyBallots,
+  submitBallots,
+  submitBallotsOnce,
+  verifyTicket,
+} from '@fairdraw/application';
 import { LotteryId, MAX_BALLOTS_PER_REQUEST } from '@fairdraw/domain';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { clientIp } from '../auth/client-ip.js';
 import { signedInCaller } from '../auth/guards.js';
-import { IdempotencyHeaders, replyIdempotently } from '../idempotency/idempotent-reply.js';
+import { IdempotencyHeaders, idempotencyOf, sealedResponse, sendProduced, sendStored } from '../idempotency/idempotent-reply.js';
 import {
   IssuedBallotsSchema,
   issuedBallotView,
@@ -48,16 +55,18 @@ export function ballotRoutes(app: FastifyInstance, { deps, guards, cipher }: Rou
     async (request, reply) => {
       const body = request.body ?? {};
       const caller = request.caller;
-      return replyIdempotently(deps, cipher, request, reply, async () => {
-        const { ballots } = await submitBallots(deps, {
-          lotteryId: LotteryId(request.params.id),
-          player: { participantId: caller?.participantId ?? null, isAdmin: caller?.role === 'admin' },
-          clientIp: clientIp(request),
-          count: body.count ?? 1,
-          ticketNumber: body.ticket_number ?? null,
-        });
-        return { status: 201, body: { ballots: ballots.map(issuedBallotView) } };
-      });
+      const command = {
+        lotteryId: LotteryId(request.params.id),
+        player: { participantId: caller?.participantId ?? null, isAdmin: caller?.role === 'admin' },
+        clientIp: clientIp(request),
+        count: body.count ?? 1,
+        ticketNumber: body.ticket_number ?? null,
+      };
+      const created = (ballots: IssuedBallot[]) => ({ status: 201, body: { ballots: ballots.map(issuedBallotView) } });
+      const once = idempotencyOf(deps, request);
+      if (once === null) return sendProduced(reply, created((await submitBallots(deps, command)).ballots));
+      const outcome = await submitBallotsOnce(deps, command, once, (ballots) => sealedResponse(cipher, created(ballots)));
+      return sendStored(reply, cipher, outcome);
     },
   );
 

@@ -1,4 +1,4 @@
-import { cryptoRandom, type Deps, hmacHasher, systemClock } from '@fairdraw/application';
+import { BallotBatches, cryptoRandom, type Deps, hmacHasher, systemClock } from '@fairdraw/application';
 import { plainTextPasswords } from '@fairdraw/application/testing';
 import { DomainError } from '@fairdraw/domain';
 import type { Kysely } from 'kysely';
@@ -8,16 +8,19 @@ import { createPostgresUnitOfWork } from '../unit-of-work.js';
 /**
  * The use cases' dependencies on a real database, as production wires them except for the
  * password hasher (argon2's cost buys nothing in a test). The clock is the real one: concurrency
- * tests compare the instants that transactions record.
+ * tests compare the instants that transactions record. Each call batches ballots on its own,
+ * as a separate API process would.
  */
 export function postgresTestDeps(db: Kysely<Database>): Deps {
+  const uow = createPostgresUnitOfWork(db);
   return {
-    uow: createPostgresUnitOfWork(db),
+    uow,
     clock: systemClock,
     random: cryptoRandom,
     passwords: plainTextPasswords,
     keyed: hmacHasher('test secret'),
     settings: { timeZone: 'UTC', refreshTokenTtlMs: 30 * 86_400_000 },
+    ballotBatches: new BallotBatches(uow),
   };
 }
 

@@ -162,6 +162,8 @@ export interface Repositories {
  */
 export interface UnitOfWork {
   run<T>(work: (repos: Repositories) => Promise<T>): Promise<T>;
+  /** Whether the calling async context is inside a `run` (whose transaction a nested run joins). */
+  isOpen(): boolean;
   /** Repositories outside any transaction, for reads that need no isolation (lists, streams). */
   readonly reads: Repositories;
 }

@@ -64,6 +64,7 @@ export function createInMemoryUnitOfWork(): InMemoryUnitOfWork {
   const reads = autocommit(repositoriesOver(committedSession(() => committed, heldLocks)), run);
   return {
     run,
+    isOpen: () => open.getStore() !== undefined,
     reads,
     get commits() {
       return commits;

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { BallotBatches } from '../ballot-batches.js';
 import type { Deps } from '../deps.js';
 import type { PasswordHasher, RandomSource } from '../ports/system.js';
 import { cryptoRandom } from '../system/crypto-random.js';
@@ -33,12 +34,14 @@ export interface TestDeps extends Deps {
 export function testDeps(
   overrides: { timeZone?: string; random?: RandomSource; now?: Date | string; uow?: InMemoryUnitOfWork } = {},
 ): TestDeps {
+  const uow = overrides.uow ?? createInMemoryUnitOfWork();
   return {
-    uow: overrides.uow ?? createInMemoryUnitOfWork(),
+    uow,
     clock: new ManualClock(new Date(overrides.now ?? '2030-01-10T12:00:00.000Z')),
     random: overrides.random ?? cryptoRandom,
     passwords: plainTextPasswords,
     keyed: hmacHasher('test secret'),
     settings: { timeZone: overrides.timeZone ?? 'UTC', refreshTokenTtlMs: 30 * 86_400_000 },
+    ballotBatches: new BallotBatches(uow),
   };
 }

@@ -1,0 +1,180 @@
+import { createHash } from 'node:crypto';
+import { type LotteryId, ParticipantId } from '@fairdraw/domain';
+import { describe, expect, it } from 'vitest';
+import { BallotBatches } from './ballot-batches.js';
+import { createLottery } from './create-lottery.js';
+import { getLottery } from './get-lottery.js';
+import { listLotteryBallots } from './list-ballots.js';
+import { openEntries } from './open-entries.js';
+import type { UnitOfWork } from './ports/repositories.js';
+import { registerParticipant } from './register-participant.js';
+import { type SubmitBallots, submitBallots, submitBallotsOnce } from './submit-ballots.js';
+import { testDeps } from './testing/index.js';
+
+async function setup(lottery: Parameters<typeof createLottery>[1] = {}) {
+  const deps = testDeps();
+  const alice = await registerParticipant(deps, { username: 'alice', password: 'correct horse' });
+  const bob = await registerParticipant(deps, { username: 'bob', password: 'correct horse' });
+  const created = await createLottery(deps, lottery);
+  const command = (options: { participantId?: ParticipantId | null; ip?: string; count?: number } = {}): SubmitBallots => ({
+    lotteryId: created.id,
+    player: { participantId: options.participantId === undefined ? alice.id : options.participantId, isAdmin: false },
+    clientIp: options.ip ?? '203.0.113.7',
+    count: options.count ?? 1,
+    ticketNumber: null,
+  });
+  const stored = async () => (await listLotteryBallots(deps, { lotteryId: created.id, limit: 100, cursor: null })).items;
+  return { deps, alice, bob, lottery: created, command, stored };
+}
+
+const codeOf = (result: PromiseSettledResult<unknown>) =>
+  result.status === 'fulfilled' ? 'ok' : ((result.reason as { code?: string }).code ?? String(result.reason));
+
+describe('ballots submitted together', () => {
+  it('share transactions, and still get distinct consecutive numbers in arrival order', async () => {
+    const { deps, command, stored } = await setup();
+    const before = deps.uow.commits;
+    const results = await Promise.all(Array.from({ length: 40 }, () => submitBallots(deps, command({ count: 2 }))));
+    // The first request finds the queue empty and runs at once; the 39 that arrive meanwhile share the next turn.
+    expect(deps.uow.commits - before).toBe(2);
+    expect(results.map((r) => r.ballots.map((b) => b.ballot.ticketNumber))).toEqual(
+      Array.from({ length: 40 }, (_, i) => [2 * i + 1, 2 * i + 2]),
+    );
+    expect((await stored()).map((b) => b.ticketNumber)).toEqual(Array.from({ length: 80 }, (_, i) => i + 1));
+    expect((await getLottery(deps, { lotteryId: command().lotteryId })).toState().ticketsIssued).toBe(80);
+  });
+
+  it('answers a refused request with its error and issues its neighbours, counting limits across the turn', async () => {
+    const { deps, alice, bob, command, stored } = await setup({ entry: { perParticipantLimit: 2, perIpLimit: 3, guests: true } });
+    const results = await Promise.allSettled([
+      submitBallots(deps, command()), // runs alone: the turn below starts after it
+      submitBallots(deps, command()), // alice's second: allowed
+      submitBallots(deps, command()), // alice's third: over her limit
+      submitBallots(deps, command({ participantId: bob.id, ip: '198.51.100.1' })),
+      submitBallots(deps, command({ participantId: null })), // the address's third ticket: allowed
+      submitBallots(deps, command({ participantId: null })), // its fourth: over the address limit
+      submitBallots(deps, command({ participantId: bob.id, ip: '198.51.100.1', count: 2 })), // bob's 2nd and 3rd
+    ]);
+    expect(results.map(codeOf)).toEqual(['ok', 'ok', 'ENTRY_LIMIT_REACHED', 'ok', 'ok', 'ENTRY_LIMIT_REACHED', 'ENTRY_LIMIT_REACHED']);
+    const ballots = await stored();
+    expect(ballots.filter((b) => b.participantId === alice.id)).toHaveLength(2);
+    expect(ballots.filter((b) => b.participantId === bob.id)).toHaveLength(1);
+    expect(ballots.map((b) => b.ticketNumber)).toEqual([1, 2, 3, 4]);
+  });
+
+  it('runs each request of a failed transaction again on its own, so only the bad one fails', async () => {
+    const { deps, command, stored } = await setup();
+    // A well-signed token whose account is gone: the ballots' foreign key refuses the whole insert.
+    const ghost = ParticipantId('0190f5e2-0000-7000-8000-00000000dead');
+    const results = await Promise.allSettled([
+      submitBallots(deps, command()),
+      submitBallots(deps, command()),
+      submitBallots(deps, command({ participantId: ghost })),
+      submitBallots(deps, command()),
+    ]);
+    expect(results.map(codeOf)).toEqual(['ok', 'ok', 'UNAUTHORIZED', 'ok']);
+    expect((await stored()).map((b) => b.ticketNumber)).toEqual([1, 2, 3]);
+    expect((await getLottery(deps, { lotteryId: command().lotteryId })).toState().ticketsIssued).toBe(3);
+  });
+
+  it('closes a pool that sells out within a turn, refuses the rest and freezes exactly the issued entries', async () => {
+    const { deps, lottery, command, stored } = await setup({ ticketLimit: 5, entry: { guests: true } });
+    const results = await Promise.allSettled(
+      Array.from({ length: 8 }, (_, i) => submitBallots(deps, command({ participantId: null, ip: `10.0.0.${i}` }))),
+    );
+    expect(results.map(codeOf)).toEqual(['ok', 'ok', 'ok', 'ok', 'ok', 'SOLD_OUT', 'SOLD_OUT', 'SOLD_OUT']);
+    const state = (await getLottery(deps, { lotteryId: lottery.id })).toState();
+    expect(state.status).toBe('closed');
+    expect((await stored()).map((b) => b.ticketNumber)).toEqual([1, 2, 3, 4, 5]);
+    let text = '';
+    for await (const line of await openEntries(deps, { lotteryId: lottery.id })) text += line;
+    expect({ digest: state.entriesDigest, n: state.entryCount }).toEqual({ digest: createHash('sha256').update(text).digest('hex'), n: 5 });
+  });
+
+  it('stores one response for an Idempotency-Key used twice in one turn, and replays it', async () => {
+    const { deps, alice, command, stored } = await setup();
+    const once = { scope: `participant:${alice.id}`, key: 'k-1', fingerprint: 'f' };
+    const respond = (ballots: { ballot: { ticketNumber: number } }[]) => ({
+      status: 201,
+      body: JSON.stringify(ballots.map((b) => b.ballot.ticketNumber)),
+    });
+    const [first, , again] = await Promise.all([
+      submitBallots(deps, command()),
+      submitBallotsOnce(deps, command({ count: 2 }), once, respond),
+      submitBallotsOnce(deps, command({ count: 2 }), once, respond),
+    ]);
+    expect(first.ballots.map((b) => b.ballot.ticketNumber)).toEqual([1]);
+    expect(again).toEqual({ status: 201, body: '[2,3]', replayed: true });
+    expect(await stored()).toHaveLength(3);
+    await expect(submitBallotsOnce(deps, command(), { ...once, fingerprint: 'other' }, respond)).rejects.toMatchObject({
+      code: 'IDEMPOTENCY_KEY_REUSED',
+    });
+  });
+});
+
+describe("ballots submitted inside a caller's transaction", () => {
+  it('commit and roll back with it instead of waiting in the queue', async () => {
+    const { deps, command, stored } = await setup();
+    const before = deps.uow.commits;
+    await expect(
+      deps.uow.run(async () => {
+        await submitBallots(deps, command({ count: 2 }));
+        throw new Error('the caller fails after the ballots');
+      }),
+    ).rejects.toThrow('the caller fails');
+    expect(await stored()).toEqual([]);
+    const both = await deps.uow.run(async () => [await submitBallots(deps, command()), await submitBallots(deps, command())]);
+    expect(both.map((r) => r.ballots[0]?.ballot.ticketNumber)).toEqual([1, 2]);
+    expect(deps.uow.commits - before).toBe(1);
+  });
+});
+
+describe('BallotBatches', () => {
+  const lotteryId = (deps: ReturnType<typeof testDeps>) => createLottery(deps, {}).then((l) => l.id as LotteryId);
+
+  it('caps the tickets of one turn, but serves a request larger than the cap alone', async () => {
+    const deps = testDeps();
+    const id = await lotteryId(deps);
+    // Turns are told apart by the transaction each work runs in.
+    let turn = 0;
+    const uow: UnitOfWork = {
+      reads: deps.uow.reads,
+      isOpen: () => deps.uow.isOpen(),
+      run: (w) =>
+        deps.uow.run((repos) => {
+          turn += 1;
+          return w(repos);
+        }),
+    };
+    const batches = new BallotBatches(uow, { maxTickets: 10 });
+    const turns: number[] = [];
+    const work = (tickets: number) =>
+      batches.submit(id, tickets, async () => {
+        turns.push(turn);
+        return tickets;
+      });
+    await Promise.all([work(4), work(4), work(4), work(4), work(25), work(1)]);
+    expect(turns).toEqual([1, 2, 2, 3, 4, 5]);
+  });
+
+  it('answers an unexpected failure with that error and keeps the rest of the turn', async () => {
+    const deps = testDeps();
+    const id = await lotteryId(deps);
+    const batches = new BallotBatches(deps.uow);
+    const boom = new Error('connection lost');
+    const results = await Promise.allSettled([
+      batches.submit(id, 1, async () => 'a'),
+      batches.submit(id, 1, async () => 'b'),
+      batches.submit(id, 1, async () => {
+        throw boom;
+      }),
+      batches.submit(id, 1, async () => 'd'),
+    ]);
+    expect(results).toEqual([
+      { status: 'fulfilled', value: 'a' },
+      { status: 'fulfilled', value: 'b' },
+      { status: 'rejected', reason: boom },
+      { status: 'fulfilled', value: 'd' },
+    ]);
+  });
+});

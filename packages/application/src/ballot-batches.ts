@@ -1,0 +1,164 @@
+import { DomainError, fail, type Lottery, type LotteryId, type ParticipantId } from '@fairdraw/domain';
+import type { Ballot, Repositories, UnitOfWork } from './ports/repositories.js';
+import { sealEntries } from './seal-entries.js';
+
+/** One transaction's hold on a lottery, as the requests served in it see it. */
+export interface BallotTurn {
+  readonly repos: Repositories;
+  /** Locked until the transaction ends; LOTTERY_NOT_FOUND when there is none. */
+  readonly lottery: Lottery;
+  stagedFor(participantId: ParticipantId): number;
+  stagedFrom(ipHash: string): number;
+  /** Ballots issued by a request, written when the turn ends. */
+  stage(ballots: readonly Ballot[]): void;
+}
+
+/** Where ballots of one lottery wait for their turn; `Deps` holds one per process. */
+export interface BallotQueue {
+  /** Runs `work` in the next turn on the lottery; it must do its writes through the turn. */
+  submit<T>(lotteryId: LotteryId, tickets: number, work: (turn: BallotTurn) => Promise<T>): Promise<T>;
+}
+
+class OpenTurn implements BallotTurn {
+  private readonly staged: Ballot[] = [];
+
+  constructor(
+    readonly repos: Repositories,
+    private readonly found: Lottery | null,
+  ) {}
+
+  get lottery(): Lottery {
+    return this.found ?? fail('LOTTERY_NOT_FOUND', 'no such lottery');
+  }
+
+  stagedFor(participantId: ParticipantId): number {
+    return this.staged.filter((b) => b.participantId === participantId).length;
+  }
+
+  stagedFrom(ipHash: string): number {
+    return this.staged.filter((b) => b.ipHash === ipHash).length;
+  }
+
+  stage(ballots: readonly Ballot[]): void {
+    this.staged.push(...ballots);
+  }
+
+  /** Writes what the turn's requests issued; the last ticket of a pool freezes its entries. */
+  async end(): Promise<void> {
+    const lottery = this.found;
+    if (lottery === null || this.staged.length === 0) return;
+    await this.repos.ballots.addMany(this.staged);
+    // A sold-out lottery closed during the turn: its digest is published at the close (before
+    // the seed), as for any other close.
+    if (lottery.toState().status === 'closed') await sealEntries(this.repos, lottery);
+    await this.repos.lotteries.save(lottery);
+  }
+}
+
+interface Waiting {
+  readonly tickets: number;
+  readonly work: (turn: BallotTurn) => Promise<unknown>;
+  readonly resolve: (value: unknown) => void;
+  readonly reject: (error: unknown) => void;
+}
+
+type Outcome = { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly error: unknown };
+
+export interface BatchLimits {
+  /** Tickets one transaction may issue; a request asking for more still runs, alone. */
+  readonly maxTickets: number;
+}
+
+/**
+ * Group commit for ballots. Every ballot takes its lottery's row lock (closes and the pool's
+ * order depend on it), so ballots of one lottery cannot run side by side; instead the requests
+ * that arrive while one transaction holds the lock wait here, and the next transaction serves
+ * all of them: one lock, one insert and one commit for the batch instead of one per request.
+ *
+ * Each request stays all or nothing. A request refused by a rule (a DomainError) is answered
+ * with its error and the rest of the batch goes on, since the rules are checked before anything
+ * is written. Anything else that fails the transaction (a constraint, a lost connection) runs
+ * every request of that batch again in a transaction of its own, so that one bad request
+ * cannot fail its neighbours and no request is answered before its transaction commits.
+ *
+ * Batches form per process; several API processes simply take turns on the lock.
+ */
+export class BallotBatches implements BallotQueue {
+  private readonly queues = new Map<LotteryId, Waiting[]>();
+
+  constructor(
+    private readonly uow: UnitOfWork,
+    private readonly limits: BatchLimits = { maxTickets: 5000 },
+  ) {}
+
+  submit<T>(lotteryId: LotteryId, tickets: number, work: (turn: BallotTurn) => Promise<T>): Promise<T> {
+    // Called inside a caller's transaction, the ballots must commit or roll back with it: a turn
+    // of its own there, never a queue (whose transaction would commit apart from the caller's).
+    if (this.uow.isOpen()) return this.uow.run((repos) => this.turnAlone(repos, lotteryId, work));
+    return new Promise<T>((resolve, reject) => {
+      const waiting: Waiting = { tickets, work, resolve: resolve as (value: unknown) => void, reject };
+      const queue = this.queues.get(lotteryId);
+      if (queue !== undefined) {
+        queue.push(waiting);
+        return;
+      }
+      this.queues.set(lotteryId, [waiting]);
+      void this.drain(lotteryId);
+    });
+  }
+
+  private async turnAlone<T>(repos: Repositories, lotteryId: LotteryId, work: (turn: BallotTurn) => Promise<T>): Promise<T> {
+    const turn = new OpenTurn(repos, await repos.lotteries.lock(lotteryId));
+    const value = await work(turn);
+    await turn.end();
+    return value;
+  }
+
+  private async drain(lotteryId: LotteryId): Promise<void> {
+    const queue = this.queues.get(lotteryId) ?? [];
+    while (queue.length > 0) await this.serve(lotteryId, this.nextBatch(queue));
+    this.queues.delete(lotteryId);
+  }
+
+  private nextBatch(queue: Waiting[]): Waiting[] {
+    let tickets = queue[0]?.tickets ?? 0;
+    let size = 1;
+    while (size < queue.length && tickets + (queue[size]?.tickets ?? 0) <= this.limits.maxTickets) {
+      tickets += queue[size]?.tickets ?? 0;
+      size += 1;
+    }
+    return queue.splice(0, size);
+  }
+
+  private async serve(lotteryId: LotteryId, batch: readonly Waiting[]): Promise<void> {
+    let outcomes: Outcome[];
+    try {
+      outcomes = await this.uow.run(async (repos) => {
+        const turn = new OpenTurn(repos, await repos.lotteries.lock(lotteryId));
+        const done: Outcome[] = [];
+        for (const waiting of batch) {
+          try {
+            done.push({ ok: true, value: await waiting.work(turn) });
+          } catch (error) {
+            if (!(error instanceof DomainError)) throw error;
+            done.push({ ok: false, error });
+          }
+        }
+        await turn.end();
+        return done;
+      });
+    } catch (error) {
+      if (batch.length === 1) {
+        batch[0]?.reject(error);
+        return;
+      }
+      for (const waiting of batch) await this.serve(lotteryId, [waiting]);
+      return;
+    }
+    batch.forEach((waiting, i) => {
+      const outcome = outcomes[i];
+      if (outcome?.ok) waiting.resolve(outcome.value);
+      else waiting.reject(outcome?.error);
+    });
+  }
+}
