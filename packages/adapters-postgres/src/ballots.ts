@@ -40,17 +40,18 @@ export function postgresBallots(db: Kysely<Database>): BallotRepository {
   return {
     async addMany(ballots) {
       if (ballots.length === 0) return;
-      const rows = ballots.map((b) => ({
-        id: b.id,
-        lottery_id: b.lotteryId,
-        ticket_number: b.ticketNumber,
-        participant_id: b.participantId,
-        ip_hash: b.ipHash,
-        code_hash: b.codeHash,
-        created_at: b.createdAt,
-      }));
+      // One array per column: seven parameters however many rows a turn writes, where a
+      // multi-row VALUES list would bind seven per row (and hit the 65,535 limit at ~9,000).
+      const column = <T>(pick: (b: Ballot) => T) => ballots.map(pick);
       // The unique (lottery_id, ticket_number) constraint is the last line against a ticket issued twice.
-      await asDomainError(db.insertInto('ballots').values(rows).execute());
+      await asDomainError(
+        sql`insert into ballots (id, lottery_id, ticket_number, participant_id, ip_hash, code_hash, created_at)
+          select * from unnest(
+            ${column((b) => b.id)}::uuid[], ${column((b) => b.lotteryId)}::uuid[], ${column((b) => b.ticketNumber)}::integer[],
+            ${column((b) => b.participantId)}::uuid[], ${column((b) => b.ipHash)}::text[], ${column((b) => b.codeHash)}::text[],
+            ${column((b) => b.createdAt.toISOString())}::timestamptz[]
+          )`.execute(db),
+      );
     },
     countByParticipant: (lotteryId, participantId) => count(lotteryId, 'participant_id', participantId),
     countByIpHash: (lotteryId, ipHash) => count(lotteryId, 'ip_hash', ipHash),

@@ -2,7 +2,7 @@ import {
   BallotId,
   type IssuePlan,
   type LotteryId,
-  type ParticipantId,
+  MAX_BALLOTS_PER_REQUEST,
   type Player,
   type PoolAnswer,
   unmovedPositionOf,
@@ -35,7 +35,8 @@ const CODE_BYTES = 18; // 144 bits
  * concurrent close either waits for these ballots or is seen by them.
  */
 export function submitBallots(deps: Deps, command: SubmitBallots): Promise<{ ballots: IssuedBallot[] }> {
-  return deps.ballotBatches.submit(command.lotteryId, command.count, (turn) => issueBallots(deps, turn, command));
+  const ready = prepare(deps, command);
+  return deps.ballotBatches.submit(command.lotteryId, command.count, (turn) => issueBallots(deps, turn, ready));
 }
 
 /**
@@ -48,17 +49,47 @@ export function submitBallotsOnce(
   once: IdempotencyRequest,
   respond: (ballots: IssuedBallot[]) => IdempotentResponse,
 ): Promise<IdempotentResponse & { replayed: boolean }> {
+  const ready = prepare(deps, command);
   return deps.ballotBatches.submit(command.lotteryId, command.count, (turn) =>
     // Joins the turn's transaction: the work of a turn runs inside its unit of work.
-    runIdempotent(deps, once, async () => respond((await issueBallots(deps, turn, command)).ballots)),
+    runIdempotent(deps, once, async () => respond((await issueBallots(deps, turn, ready)).ballots)),
   );
 }
 
-async function issueBallots(deps: Deps, turn: BallotTurn, command: SubmitBallots): Promise<{ ballots: IssuedBallot[] }> {
+/** A request with what it needs that does not depend on the lottery, made before its turn. */
+interface Prepared {
+  readonly command: SubmitBallots;
+  readonly ipHash: string;
+  readonly blanks: readonly Blank[];
+}
+
+/** A ballot but for its number: the id and the one-time code with its hash. */
+interface Blank {
+  readonly id: BallotId;
+  readonly verificationCode: string;
+  readonly codeHash: string;
+}
+
+/**
+ * Codes, hashes and ids cost CPU but no lock: they are made while the request waits for its
+ * turn, so the turn itself (which holds the lottery) only numbers and writes.
+ */
+function prepare(deps: Deps, command: SubmitBallots): Prepared {
+  const count = Number.isSafeInteger(command.count) ? Math.min(Math.max(command.count, 0), MAX_BALLOTS_PER_REQUEST) : 0;
+  return {
+    command,
+    // Every ballot keeps its address, only as a keyed hash: per_ip_limit counts all of them.
+    ipHash: deps.keyed.hash(`ip:${command.clientIp}`),
+    blanks: Array.from({ length: count }, () => {
+      const verificationCode = Buffer.from(deps.random.bytes(CODE_BYTES)).toString('base64url');
+      return { id: BallotId(deps.random.uuid()), verificationCode, codeHash: deps.keyed.hash(`code:${verificationCode}`) };
+    }),
+  };
+}
+
+async function issueBallots(deps: Deps, turn: BallotTurn, { command, ipHash, blanks }: Prepared): Promise<{ ballots: IssuedBallot[] }> {
   const { repos, lottery } = turn;
   const participantId = command.player.participantId;
-  // Every ballot keeps its address, only as a keyed hash: per_ip_limit counts all of them.
-  const ipHash = deps.keyed.hash(`ip:${command.clientIp}`);
   // Read the clock only once the lock is held: a request that waited behind a close or other
   // ballots until past closes_at must be refused, not judged by the instant it arrived.
   const now = deps.clock.now();
@@ -75,7 +106,10 @@ async function issueBallots(deps: Deps, turn: BallotTurn, command: SubmitBallots
     byIp: perIpLimit !== null ? (await repos.ballots.countByIpHash(lottery.id, ipHash)) + turn.stagedFrom(ipHash) : 0,
   };
   const issue = lottery.issueTickets(plan, answer, soFar, now);
-  const issued = issue.tickets.map((ticketNumber) => newBallot(deps, lottery.id, ticketNumber, participantId, ipHash, now));
+  const issued = issue.tickets.map((ticketNumber, i): IssuedBallot => {
+    const { id, verificationCode, codeHash } = blanks[i] ?? unprepared();
+    return { verificationCode, ballot: { id, lotteryId: lottery.id, ticketNumber, participantId, ipHash, codeHash, createdAt: now } };
+  });
   // The pool is written now, so the next request of the turn draws from what this one left.
   await repos.pools.write(lottery.id, issue.writes);
   turn.stage(issued.map((i) => i.ballot));
@@ -102,25 +136,7 @@ async function askPool(repos: Repositories, lotteryId: LotteryId, plan: IssuePla
   }
 }
 
-function newBallot(
-  deps: Deps,
-  lotteryId: LotteryId,
-  ticketNumber: number,
-  participantId: ParticipantId | null,
-  ipHash: string,
-  now: Date,
-): IssuedBallot {
-  const verificationCode = Buffer.from(deps.random.bytes(CODE_BYTES)).toString('base64url');
-  return {
-    verificationCode,
-    ballot: {
-      id: BallotId(deps.random.uuid()),
-      lotteryId,
-      ticketNumber,
-      participantId,
-      ipHash,
-      codeHash: deps.keyed.hash(`code:${verificationCode}`),
-      createdAt: now,
-    },
-  };
+/** planIssue refuses a count that prepare() would have cut short, so this cannot happen. */
+function unprepared(): never {
+  throw new Error('a ballot was issued without a prepared code');
 }

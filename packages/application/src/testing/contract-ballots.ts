@@ -18,6 +18,18 @@ export function ballotsContract(uow: () => UnitOfWork): void {
       expect(await uow().reads.ballots.findByTicket(lottery.id, 9)).toBeNull();
     });
 
+    it('stores a turn of 12,000 ballots in one call, more than a VALUES list could bind', async () => {
+      const lottery = await stored(uow(), aLottery());
+      const alice = await stored(uow(), aParticipant('alice'));
+      const ballots = Array.from({ length: 12_000 }, (_, i) =>
+        aBallot(lottery.id, i + 1, i % 2 === 0 ? { participantId: alice.id, ipHash: 'ip-a' } : { ipHash: `ip-${i}` }),
+      );
+      await addBallots(ballots);
+      expect(await uow().reads.ballots.countByParticipant(lottery.id, alice.id)).toBe(6_000);
+      expect(await uow().reads.ballots.findByTicket(lottery.id, 12_000)).toEqual(ballots[11_999]);
+      expect(await uow().reads.ballots.findByTicket(lottery.id, 1)).toEqual(ballots[0]);
+    });
+
     it('rejects a ticket issued twice with TICKET_TAKEN and stores none of the batch', async () => {
       const lottery = await stored(uow(), aLottery());
       const other = await stored(uow(), aLottery());
