@@ -28,8 +28,14 @@ export interface TransactionFigure {
   readonly cpu: CpuShare;
 }
 
-async function rawTransactions(bench: Bench, kind: string, seconds: number, lotteryId?: string): Promise<TransactionFigure> {
-  const args = (s: number) => [bench.databaseUrl, kind, String(bench.connections), String(s), '2000000', ...(lotteryId ? [lotteryId] : [])];
+async function rawTransactions(
+  bench: Bench,
+  kind: string,
+  seconds: number,
+  lotteryId?: string,
+  connections = bench.connections,
+): Promise<TransactionFigure> {
+  const args = (s: number) => [bench.databaseUrl, kind, String(connections), String(s), '2000000', ...(lotteryId ? [lotteryId] : [])];
   await runJsonChild('raw-transactions', args(2), { timeoutMs: 60_000 });
   const meter = startCpuMeter({ apiPid: bench.api.pid, postmasterPid: bench.postmasterPid });
   const figure = await runJsonChild<Omit<TransactionFigure, 'cpu'> & { cpuSeconds: number }>('raw-transactions', args(seconds), {
@@ -49,9 +55,12 @@ export async function rawInsertCeiling(bench: Bench): Promise<TransactionFigure>
  * Not targets: the ballot transaction in raw SQL, as the service shapes it (one hot lottery row)
  * and without the hot row, so the table itself says how much of a gap is the design's.
  */
-export async function designProbes(bench: Bench): Promise<{ hotRow: TransactionFigure; sharedRow: TransactionFigure }> {
+export async function designProbes(
+  bench: Bench,
+): Promise<{ hotRow: TransactionFigure; sharedRow: TransactionFigure; turn: TransactionFigure }> {
   const lottery = (name: string) => bench.client.createLottery(bench.adminToken, { name, entry: { guests: true } });
   const hotRow = await rawTransactions(bench, 'hot-row', 5, await lottery('bench-probe-hot-row'));
   const sharedRow = await rawTransactions(bench, 'shared-row', 5, await lottery('bench-probe-shared-row'));
-  return { hotRow, sharedRow };
+  const turn = await rawTransactions(bench, 'turn', 5, await lottery('bench-probe-turn'), 1);
+  return { hotRow, sharedRow, turn };
 }

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { TURN_ROWS } from './raw-turn.js';
 import { percentile } from './stats.js';
 import { type PgClient, pg } from './third-party.js';
 
@@ -12,8 +13,12 @@ import { type PgClient, pg } from './third-party.js';
  *   design can do at best, whatever the HTTP side does.
  * - `shared-row`: the same ballot with the lottery row locked FOR SHARE (a close still waits
  *   for it) and its number from a sequence: no row that every ballot must update.
+ * - `turn`: a group-commit turn as the service runs one: lock the lottery, INSERT 5,000
+ *   participants' ballots in one statement, UPDATE the lottery, COMMIT. Turns of one lottery are
+ *   serial, so rows/s of one connection is the most ballots any request size can get into one
+ *   lottery here.
  */
-type Kind = 'insert' | 'hot-row' | 'shared-row';
+type Kind = 'insert' | 'hot-row' | 'shared-row' | 'turn';
 const [url = '', kind = 'insert', connectionsArg = '64', secondsArg = '10', maxArg = '1000000', lotteryId = randomUUID()] =
   process.argv.slice(2);
 const deadline = performance.now() + Number(secondsArg) * 1000;
@@ -43,12 +48,38 @@ const transactions: Record<Kind, (client: PgClient, n: number) => Promise<unknow
       randomUUID(),
     ]);
   },
+  turn: async (client) => {
+    await client.query('select * from lotteries where id = $1 for update', [lotteryId]);
+    const { rows } = await client.query<{ tickets_issued: number }>(
+      'update lotteries set tickets_issued = tickets_issued + $2 where id = $1 returning tickets_issued',
+      [lotteryId, TURN_ROWS],
+    );
+    const first = (rows[0]?.tickets_issued ?? 0) - TURN_ROWS + 1;
+    const column = <T>(value: (i: number) => T) => Array.from({ length: TURN_ROWS }, (_, i) => value(i));
+    await client.query(
+      `${BALLOT} select * from unnest($1::uuid[], $2::uuid[], $3::integer[], $4::uuid[], $5::text[], $6::text[], $7::timestamptz[])`,
+      [
+        column(() => randomUUID()),
+        column(() => lotteryId),
+        column((i) => first + i),
+        column((i) => participants[i % participants.length]),
+        column(() => randomUUID()),
+        column(() => randomUUID()),
+        column(() => new Date().toISOString()),
+      ],
+    );
+  },
 };
 const transaction = transactions[kind as Kind];
 if (transaction === undefined) throw new Error(`unknown kind ${kind}`);
 
 const clients = Array.from({ length: Number(connectionsArg) }, () => new pg.Client({ connectionString: url }));
 await Promise.all(clients.map((c) => c.connect()));
+// A turn writes participants' ballots, as the bulk load does (their foreign key and indexes included).
+const participants =
+  kind === 'turn'
+    ? (await (clients[0] ?? never()).query<{ id: string }>('select id from participants limit 200')).rows.map((r) => r.id)
+    : [];
 const latencies: number[] = [];
 let next = 0;
 
@@ -78,3 +109,7 @@ process.stdout.write(
     cpuSeconds: (cpu.user + cpu.system) / 1e6,
   })}\n`,
 );
+
+function never(): never {
+  throw new Error('no client');
+}

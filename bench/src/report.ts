@@ -2,6 +2,7 @@ import type { TransactionFigure } from './ceilings.js';
 import type { HttpFigure } from './context.js';
 import type { CpuShare } from './cpu-meter.js';
 import type { Figures } from './phases.js';
+import { TURN_ROWS } from './raw-turn.js';
 
 export interface Row {
   readonly measure: string;
@@ -37,6 +38,8 @@ export function rowsOf(f: Figures): Row[] {
   const c = f.connections;
   const single = f.single.load.okPerSecond;
   const bulkBallots = f.bulk.load.okPerSecond * 100;
+  // The most ballots one lottery takes per second here, whatever the request size (see raw-transactions.ts).
+  const turnRows = f.probes.turn.perSecond * TURN_ROWS;
   const smallRate = f.raffle.small.load.okPerSecond;
   const drawLimit = f.closeDraw.n >= 10_000_000 ? 60 : 10;
   const rows: Row[] = [
@@ -46,8 +49,14 @@ export function rowsOf(f: Figures): Row[] {
       `${int(f.rawInsert.perSecond)} txn/s (p50 ${ms(f.rawInsert.latencyMs.p50)}, p99 ${ms(f.rawInsert.latencyMs.p99)})`,
       f.rawInsert.cpu,
     ),
-    probeRow('probe: raw ballot txn, hot lottery row (today)', f.probes.hotRow, f.rawInsert.perSecond, f.probes.hotRow.cpu),
-    probeRow('probe: raw ballot txn, FOR SHARE + sequence', f.probes.sharedRow, f.rawInsert.perSecond, f.probes.sharedRow.cpu),
+    probeRow('probe: raw ballot txn each, hot lottery row', f.probes.hotRow, f.rawInsert.perSecond, f.probes.hotRow.cpu),
+    probeRow('probe: raw ballot txn each, FOR SHARE + sequence', f.probes.sharedRow, f.rawInsert.perSecond, f.probes.sharedRow.cpu),
+    row(
+      `probe: raw turn of ${int(TURN_ROWS)} ballots, 1 conn`,
+      `${int(turnRows)} ballots/s (${int(f.probes.turn.perSecond)} txn/s, p50 ${ms(f.probes.turn.latencyMs.p50)})`,
+      f.probes.turn.cpu,
+      { against: 'single req/s', ratio: x(turnRows / single) },
+    ),
     row(`single ballot (count 1), ${c} conn, 15 s`, `${int(single)} req/s`, f.single.cpu, {
       against: 'raw INSERT txn/s',
       ratio: x(single / f.rawInsert.perSecond),
@@ -76,6 +85,7 @@ export function rowsOf(f: Figures): Row[] {
         verdict: verdict(bulkBallots >= 20 * single && f.bulk.load.non2xx === 0),
       },
     ),
+    row('  vs raw turn', '', null, { against: 'raw turn ballots/s', ratio: x(bulkBallots / turnRows) }),
     row(
       `raffle: ${f.raffle.small.pools} pools of 10^3, guests`,
       `${int(smallRate)} tickets/s (${latency(f.raffle.small)})${problemsOf(f.raffle.small)}`,
