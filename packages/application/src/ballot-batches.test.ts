@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { type LotteryId, ParticipantId } from '@fairdraw/domain';
+import { DomainError, type LotteryId, ParticipantId } from '@fairdraw/domain';
 import { describe, expect, it } from 'vitest';
 import { BallotBatches } from './ballot-batches.js';
 import { createLottery } from './create-lottery.js';
@@ -8,6 +8,7 @@ import { listLotteryBallots } from './list-ballots.js';
 import { openEntries } from './open-entries.js';
 import type { UnitOfWork } from './ports/repositories.js';
 import { registerParticipant } from './register-participant.js';
+import type { IdempotentResponse } from './run-idempotent.js';
 import { type SubmitBallots, submitBallots, submitBallotsOnce } from './submit-ballots.js';
 import { testDeps } from './testing/index.js';
 
@@ -75,6 +76,26 @@ describe('ballots submitted together', () => {
     expect(results.map(codeOf)).toEqual(['ok', 'ok', 'UNAUTHORIZED', 'ok']);
     expect((await stored()).map((b) => b.ticketNumber)).toEqual([1, 2, 3]);
     expect((await getLottery(deps, { lotteryId: command().lotteryId })).toState().ticketsIssued).toBe(3);
+  });
+
+  it('rolls back a request refused after it took tickets, without failing its neighbours', async () => {
+    const { deps, alice, command, stored } = await setup({ ticketLimit: 10 });
+    const once = { scope: `participant:${alice.id}`, key: 'k-late', fingerprint: 'f' };
+    const refuseLate = (): IdempotentResponse => {
+      throw new DomainError('VALIDATION_FAILED', 'refused after the tickets were taken');
+    };
+    const results = await Promise.allSettled([
+      submitBallots(deps, command()),
+      submitBallots(deps, command()),
+      submitBallotsOnce(deps, command({ count: 3 }), once, refuseLate),
+      submitBallots(deps, command()),
+    ]);
+    expect(results.map(codeOf)).toEqual(['ok', 'ok', 'VALIDATION_FAILED', 'ok']);
+    expect(await stored()).toHaveLength(3);
+    expect((await getLottery(deps, { lotteryId: command().lotteryId })).toState().ticketsIssued).toBe(3);
+    // Its tickets went back to the pool: the other seven can still be sold.
+    expect((await submitBallots(deps, command({ count: 7 }))).ballots).toHaveLength(7);
+    expect(new Set((await stored()).map((b) => b.ticketNumber)).size).toBe(10);
   });
 
   it('closes a pool that sells out within a turn, refuses the rest and freezes exactly the issued entries', async () => {

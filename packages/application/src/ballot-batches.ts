@@ -43,6 +43,11 @@ class OpenTurn implements BallotTurn {
     this.staged.push(...ballots);
   }
 
+  /** Tickets issued so far, staged ones included: it moves as soon as a request takes any. */
+  issued(): number {
+    return this.found?.toState().ticketsIssued ?? 0;
+  }
+
   /** Writes what the turn's requests issued; the last ticket of a pool freezes its entries. */
   async end(): Promise<void> {
     const lottery = this.found;
@@ -75,11 +80,12 @@ export interface BatchLimits {
  * that arrive while one transaction holds the lock wait here, and the next transaction serves
  * all of them: one lock, one insert and one commit for the batch instead of one per request.
  *
- * Each request stays all or nothing. A request refused by a rule (a DomainError) is answered
- * with its error and the rest of the batch goes on, since the rules are checked before anything
- * is written. Anything else that fails the transaction (a constraint, a lost connection) runs
- * every request of that batch again in a transaction of its own, so that one bad request
- * cannot fail its neighbours and no request is answered before its transaction commits.
+ * Each request stays all or nothing. A request refused by a rule (a DomainError) before it took
+ * any ticket is answered with its error and the rest of the batch goes on: the rules are checked
+ * before anything is written. Anything else that fails the transaction (a constraint, a lost
+ * connection, a refusal after tickets were taken) runs every request of that batch again in a
+ * transaction of its own, so that one bad request cannot fail its neighbours, and no request is
+ * answered before its transaction commits.
  *
  * Batches form per process; several API processes simply take turns on the lock.
  */
@@ -137,10 +143,13 @@ export class BallotBatches implements BallotQueue {
         const turn = new OpenTurn(repos, await repos.lotteries.lock(lotteryId));
         const done: Outcome[] = [];
         for (const waiting of batch) {
+          const issuedBefore = turn.issued();
           try {
             done.push({ ok: true, value: await waiting.work(turn) });
           } catch (error) {
-            if (!(error instanceof DomainError)) throw error;
+            // A refusal leaves nothing behind only when it came before its request issued
+            // anything; otherwise (or when it is alone) the transaction must roll back.
+            if (!(error instanceof DomainError) || batch.length === 1 || turn.issued() !== issuedBefore) throw error;
             done.push({ ok: false, error });
           }
         }
