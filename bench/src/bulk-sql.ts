@@ -59,4 +59,15 @@ export async function createRawTables(client: PgClient): Promise<void> {
     created_at timestamptz not null,
     unique (lottery_id, n)
   )`);
+  // The ballots table's shape with only its two keys: no foreign keys, no secondary indexes.
+  await client.query(`create table if not exists bench_bare_ballots (
+    id uuid primary key,
+    lottery_id uuid not null,
+    ticket_number integer not null,
+    participant_id uuid,
+    ip_hash text,
+    code_hash text not null,
+    created_at timestamptz not null,
+    unique (lottery_id, ticket_number)
+  )`);
 }

@@ -4,6 +4,7 @@ import { runJsonChild, startChild } from './children.js';
 import { type Bench, freePort, type HttpFigure, metered } from './context.js';
 import { type CpuShare, startCpuMeter } from './cpu-meter.js';
 import { runLoad } from './load.js';
+import type { Figures } from './phases.js';
 import { withClient } from './third-party.js';
 
 /** Ceiling 1: GET of a small JSON from a bare Fastify in its own process, same load generator and concurrency. */
@@ -55,12 +56,11 @@ export async function rawInsertCeiling(bench: Bench): Promise<TransactionFigure>
  * Not targets: the ballot transaction in raw SQL, as the service shapes it (one hot lottery row)
  * and without the hot row, so the table itself says how much of a gap is the design's.
  */
-export async function designProbes(
-  bench: Bench,
-): Promise<{ hotRow: TransactionFigure; sharedRow: TransactionFigure; turn: TransactionFigure }> {
+export async function designProbes(bench: Bench): Promise<Figures['probes']> {
   const lottery = (name: string) => bench.client.createLottery(bench.adminToken, { name, entry: { guests: true } });
   const hotRow = await rawTransactions(bench, 'hot-row', 5, await lottery('bench-probe-hot-row'));
   const sharedRow = await rawTransactions(bench, 'shared-row', 5, await lottery('bench-probe-shared-row'));
   const turn = await rawTransactions(bench, 'turn', 5, await lottery('bench-probe-turn'), 1);
-  return { hotRow, sharedRow, turn };
+  const bareTurn = await rawTransactions(bench, 'bare-turn', 5, await lottery('bench-probe-bare-turn'), 1);
+  return { hotRow, sharedRow, turn, bareTurn };
 }

@@ -10,7 +10,12 @@ export interface Figures {
   readonly connections: number;
   readonly bareRoute: HttpFigure;
   readonly rawInsert: TransactionFigure;
-  readonly probes: { readonly hotRow: TransactionFigure; readonly sharedRow: TransactionFigure; readonly turn: TransactionFigure };
+  readonly probes: {
+    readonly hotRow: TransactionFigure;
+    readonly sharedRow: TransactionFigure;
+    readonly turn: TransactionFigure;
+    readonly bareTurn: TransactionFigure;
+  };
   readonly single: HttpFigure;
   readonly bulk: HttpFigure;
   readonly raffle: RaffleFigures;

@@ -17,8 +17,10 @@ import { type PgClient, pg } from './third-party.js';
  *   participants' ballots in one statement, UPDATE the lottery, COMMIT. Turns of one lottery are
  *   serial, so rows/s of one connection is the most ballots any request size can get into one
  *   lottery here.
+ * - `bare-turn`: the same turn into a copy of the ballots table with only its two keys (no
+ *   foreign keys, no secondary indexes): what any schema that keeps the keys could do.
  */
-type Kind = 'insert' | 'hot-row' | 'shared-row' | 'turn';
+type Kind = 'insert' | 'hot-row' | 'shared-row' | 'turn' | 'bare-turn';
 const [url = '', kind = 'insert', connectionsArg = '64', secondsArg = '10', maxArg = '1000000', lotteryId = randomUUID()] =
   process.argv.slice(2);
 const deadline = performance.now() + Number(secondsArg) * 1000;
@@ -48,28 +50,31 @@ const transactions: Record<Kind, (client: PgClient, n: number) => Promise<unknow
       randomUUID(),
     ]);
   },
-  turn: async (client) => {
-    await client.query('select * from lotteries where id = $1 for update', [lotteryId]);
-    const { rows } = await client.query<{ tickets_issued: number }>(
-      'update lotteries set tickets_issued = tickets_issued + $2 where id = $1 returning tickets_issued',
-      [lotteryId, TURN_ROWS],
-    );
-    const first = (rows[0]?.tickets_issued ?? 0) - TURN_ROWS + 1;
-    const column = <T>(value: (i: number) => T) => Array.from({ length: TURN_ROWS }, (_, i) => value(i));
-    await client.query(
-      `${BALLOT} select * from unnest($1::uuid[], $2::uuid[], $3::integer[], $4::uuid[], $5::text[], $6::text[], $7::timestamptz[])`,
-      [
-        column(() => randomUUID()),
-        column(() => lotteryId),
-        column((i) => first + i),
-        column((i) => participants[i % participants.length]),
-        column(() => randomUUID()),
-        column(() => randomUUID()),
-        column(() => new Date().toISOString()),
-      ],
-    );
-  },
+  turn: (client) => turn(client, 'ballots'),
+  'bare-turn': (client) => turn(client, 'bench_bare_ballots'),
 };
+
+async function turn(client: PgClient, table: string): Promise<void> {
+  await client.query('select * from lotteries where id = $1 for update', [lotteryId]);
+  const { rows } = await client.query<{ tickets_issued: number }>(
+    'update lotteries set tickets_issued = tickets_issued + $2 where id = $1 returning tickets_issued',
+    [lotteryId, TURN_ROWS],
+  );
+  const first = (rows[0]?.tickets_issued ?? 0) - TURN_ROWS + 1;
+  const column = <T>(value: (i: number) => T) => Array.from({ length: TURN_ROWS }, (_, i) => value(i));
+  await client.query(
+    `insert into ${table} (id, lottery_id, ticket_number, participant_id, ip_hash, code_hash, created_at) select * from unnest($1::uuid[], $2::uuid[], $3::integer[], $4::uuid[], $5::text[], $6::text[], $7::timestamptz[])`,
+    [
+      column(() => randomUUID()),
+      column(() => lotteryId),
+      column((i) => first + i),
+      column((i) => participants[i % participants.length]),
+      column(() => randomUUID()),
+      column(() => randomUUID()),
+      column(() => new Date().toISOString()),
+    ],
+  );
+}
 const transaction = transactions[kind as Kind];
 if (transaction === undefined) throw new Error(`unknown kind ${kind}`);
 

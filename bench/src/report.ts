@@ -57,6 +57,12 @@ export function rowsOf(f: Figures): Row[] {
       f.probes.turn.cpu,
       { against: 'single req/s', ratio: x(turnRows / single) },
     ),
+    row(
+      `probe: the same turn, table with its 2 keys only`,
+      `${int(f.probes.bareTurn.perSecond * TURN_ROWS)} ballots/s (${int(f.probes.bareTurn.perSecond)} txn/s, p50 ${ms(f.probes.bareTurn.latencyMs.p50)})`,
+      f.probes.bareTurn.cpu,
+      { against: 'single req/s', ratio: x((f.probes.bareTurn.perSecond * TURN_ROWS) / single) },
+    ),
     row(`single ballot (count 1), ${c} conn, 15 s`, `${int(single)} req/s`, f.single.cpu, {
       against: 'raw INSERT txn/s',
       ratio: x(single / f.rawInsert.perSecond),

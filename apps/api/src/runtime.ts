@@ -40,7 +40,10 @@ export async function startRuntime(settings: Settings, options: { migrate: boole
       passwords: argon2Hasher,
       keyed: hmacHasher(hashSecret),
       settings: { timeZone: settings.SERVICE_TIMEZONE, refreshTokenTtlMs: settings.REFRESH_TOKEN_TTL },
-      ballotBatches: new BallotBatches(uow),
+      ballotBatches: new BallotBatches(uow, {
+        // Its draw seals it instead; the operator should still hear that the database refused.
+        onSealError: (error) => console.warn(`sealing a sold-out lottery failed (its draw will seal it): ${String(error)}`),
+      }),
     };
     return {
       deps,
@@ -51,6 +54,8 @@ export async function startRuntime(settings: Settings, options: { migrate: boole
         await sql`select 1`.execute(db);
       },
       close: async () => {
+        // Answer every waiting ballot and finish sealing sold-out pools before the pool goes.
+        await deps.ballotBatches.idle();
         await db.destroy();
         await server?.stop();
       },

@@ -226,6 +226,8 @@ describe('ballots grouped into turns (group commit)', () => {
     const tickets = successes(results).flatMap((r) => r.ballots.map((b) => b.ballot.ticketNumber));
     expect(tickets.slice().sort((a, b) => a - b)).toEqual(Array.from({ length: 150 }, (_, i) => i + 1));
     expect(failures(results)).toEqual(Array(50).fill('SOLD_OUT'));
+    // The process that sold the last ticket freezes the entries right after its commit.
+    await Promise.all(processes.map((p) => p.ballotBatches.idle()));
     const closed = (await deps.uow.reads.lotteries.findById(lottery.id))?.toState();
     const digest = new EntriesDigest();
     for await (const entry of deps.uow.reads.ballots.streamEntries(lottery.id)) digest.add(entry.ticketNumber, entry.ballotId);

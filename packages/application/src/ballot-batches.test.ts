@@ -3,6 +3,8 @@ import { DomainError, type LotteryId, ParticipantId } from '@fairdraw/domain';
 import { describe, expect, it } from 'vitest';
 import { BallotBatches } from './ballot-batches.js';
 import { createLottery } from './create-lottery.js';
+import { drawLottery } from './draw-lottery.js';
+import { getDraw } from './get-draw.js';
 import { getLottery } from './get-lottery.js';
 import { listLotteryBallots } from './list-ballots.js';
 import { openEntries } from './open-entries.js';
@@ -30,6 +32,37 @@ async function setup(lottery: Parameters<typeof createLottery>[1] = {}) {
 
 const codeOf = (result: PromiseSettledResult<unknown>) =>
   result.status === 'fulfilled' ? 'ok' : ((result.reason as { code?: string }).code ?? String(result.reason));
+
+/** A pool of two sold out through batches whose sealing transaction fails. */
+async function soldOutUnsealed() {
+  const deps = testDeps();
+  const failing: UnitOfWork = {
+    reads: deps.uow.reads,
+    isOpen: () => deps.uow.isOpen(),
+    // Streaming entries is what sealing does and issuing does not: refuse just that.
+    run: (work) =>
+      deps.uow.run((repos) =>
+        work({
+          ...repos,
+          ballots: {
+            ...repos.ballots,
+            streamEntries: () => {
+              throw new Error('database went away while sealing');
+            },
+          },
+        }),
+      ),
+  };
+  const heard: unknown[] = [];
+  const broken = { ...deps, uow: failing, ballotBatches: new BallotBatches(failing, { onSealError: (e) => heard.push(e) }) };
+  const lottery = await createLottery(deps, { ticketLimit: 2, entry: { guests: true } });
+  const guest = { participantId: null, isAdmin: false };
+  const bought = await submitBallots(broken, { lotteryId: lottery.id, player: guest, clientIp: '10.0.0.1', count: 2, ticketNumber: null });
+  await broken.ballotBatches.idle();
+  expect(heard).toHaveLength(1);
+  expect((await getLottery(deps, { lotteryId: lottery.id })).toState()).toMatchObject({ status: 'closed', entriesDigest: null });
+  return { deps, lottery, bought };
+}
 
 describe('ballots submitted together', () => {
   it('share transactions, and still get distinct consecutive numbers in arrival order', async () => {
@@ -104,12 +137,30 @@ describe('ballots submitted together', () => {
       Array.from({ length: 8 }, (_, i) => submitBallots(deps, command({ participantId: null, ip: `10.0.0.${i}` }))),
     );
     expect(results.map(codeOf)).toEqual(['ok', 'ok', 'ok', 'ok', 'ok', 'SOLD_OUT', 'SOLD_OUT', 'SOLD_OUT']);
+    expect((await getLottery(deps, { lotteryId: lottery.id })).toState().status).toBe('closed');
+    // The entries are frozen in a transaction of their own, right after the turn's commit.
+    await deps.ballotBatches.idle();
     const state = (await getLottery(deps, { lotteryId: lottery.id })).toState();
-    expect(state.status).toBe('closed');
     expect((await stored()).map((b) => b.ticketNumber)).toEqual([1, 2, 3, 4, 5]);
     let text = '';
     for await (const line of await openEntries(deps, { lotteryId: lottery.id })) text += line;
     expect({ digest: state.entriesDigest, n: state.entryCount }).toEqual({ digest: createHash('sha256').update(text).digest('hex'), n: 5 });
+  });
+
+  it('leaves a sold-out pool whose sealing failed to its draw, which seals it first', async () => {
+    const { deps, lottery, bought } = await soldOutUnsealed();
+    const drawn = await drawLottery(deps, { lotteryId: lottery.id });
+    expect(drawn.record?.n).toBe(2);
+    expect(bought.ballots.map((b) => b.ballot.id)).toContain(drawn.record?.winners[0]?.ballotId);
+  });
+
+  it("never shows a closed lottery's draw record without its entries digest: reading it seals it", async () => {
+    const { deps, lottery } = await soldOutUnsealed();
+    const view = await getDraw(deps, { lotteryId: lottery.id });
+    let text = '';
+    for await (const line of await openEntries(deps, { lotteryId: lottery.id })) text += line;
+    expect(view.lottery.toState()).toMatchObject({ entriesDigest: createHash('sha256').update(text).digest('hex'), entryCount: 2 });
+    expect((await getLottery(deps, { lotteryId: lottery.id })).toState().entriesDigest).toBe(view.lottery.toState().entriesDigest);
   });
 
   it('stores one response for an Idempotency-Key used twice in one turn, and replays it', async () => {

@@ -1,6 +1,6 @@
 import { DomainError, fail, type Lottery, type LotteryId, type ParticipantId } from '@fairdraw/domain';
 import type { Ballot, Repositories, UnitOfWork } from './ports/repositories.js';
-import { sealEntries } from './seal-entries.js';
+import { sealClosedLottery, sealEntries } from './seal-entries.js';
 
 /** One transaction's hold on a lottery, as the requests served in it see it. */
 export interface BallotTurn {
@@ -17,6 +17,8 @@ export interface BallotTurn {
 export interface BallotQueue {
   /** Runs `work` in the next turn on the lottery; it must do its writes through the turn. */
   submit<T>(lotteryId: LotteryId, tickets: number, work: (turn: BallotTurn) => Promise<T>): Promise<T>;
+  /** Resolves once every waiting request is answered and every sold-out pool is sealed. */
+  idle(): Promise<void>;
 }
 
 class OpenTurn implements BallotTurn {
@@ -48,15 +50,18 @@ class OpenTurn implements BallotTurn {
     return this.found?.toState().ticketsIssued ?? 0;
   }
 
-  /** Writes what the turn's requests issued; the last ticket of a pool freezes its entries. */
-  async end(): Promise<void> {
+  /**
+   * Writes what the turn's requests issued. True when they sold the pool out: the lottery closed
+   * and its entries still need freezing, here (`seal: 'now'`) or by the caller after the commit.
+   */
+  async end(seal: 'now' | 'later'): Promise<boolean> {
     const lottery = this.found;
-    if (lottery === null || this.staged.length === 0) return;
+    if (lottery === null || this.staged.length === 0) return false;
     await this.repos.ballots.addMany(this.staged);
-    // A sold-out lottery closed during the turn: its digest is published at the close (before
-    // the seed), as for any other close.
-    if (lottery.toState().status === 'closed') await sealEntries(this.repos, lottery);
+    const soldOut = lottery.toState().status === 'closed';
+    if (soldOut && seal === 'now') await sealEntries(this.repos, lottery);
     await this.repos.lotteries.save(lottery);
+    return soldOut && seal === 'later';
   }
 }
 
@@ -69,9 +74,11 @@ interface Waiting {
 
 type Outcome = { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly error: unknown };
 
-export interface BatchLimits {
-  /** Tickets one transaction may issue; a request asking for more still runs, alone. */
-  readonly maxTickets: number;
+export interface BatchOptions {
+  /** Tickets one transaction may issue (default 5,000); a request asking for more runs alone. */
+  readonly maxTickets?: number;
+  /** A sold-out pool whose sealing failed is sealed by its draw instead; this hears of it. */
+  readonly onSealError?: (error: unknown) => void;
 }
 
 /**
@@ -87,15 +94,26 @@ export interface BatchLimits {
  * transaction of its own, so that one bad request cannot fail its neighbours, and no request is
  * answered before its transaction commits.
  *
+ * The request that sells a pool out is answered at the commit; its entries are frozen right
+ * after, in a transaction of their own (streaming 10^6 entries takes seconds, and every request
+ * of the turn would wait for it). Whoever reads its draw record meanwhile waits for that seal
+ * (get-draw.ts), and a draw seals it first if that transaction never ran.
+ *
  * Batches form per process; several API processes simply take turns on the lock.
  */
 export class BallotBatches implements BallotQueue {
   private readonly queues = new Map<LotteryId, Waiting[]>();
+  /** Drains and seals under way, for idle(). */
+  private readonly running = new Set<Promise<void>>();
 
   constructor(
     private readonly uow: UnitOfWork,
-    private readonly limits: BatchLimits = { maxTickets: 5000 },
+    private readonly options: BatchOptions = {},
   ) {}
+
+  async idle(): Promise<void> {
+    while (this.running.size > 0) await Promise.allSettled([...this.running]);
+  }
 
   submit<T>(lotteryId: LotteryId, tickets: number, work: (turn: BallotTurn) => Promise<T>): Promise<T> {
     // Called inside a caller's transaction, the ballots must commit or roll back with it: a turn
@@ -109,14 +127,15 @@ export class BallotBatches implements BallotQueue {
         return;
       }
       this.queues.set(lotteryId, [waiting]);
-      void this.drain(lotteryId);
+      this.track(this.drain(lotteryId));
     });
   }
 
   private async turnAlone<T>(repos: Repositories, lotteryId: LotteryId, work: (turn: BallotTurn) => Promise<T>): Promise<T> {
     const turn = new OpenTurn(repos, await repos.lotteries.lock(lotteryId));
     const value = await work(turn);
-    await turn.end();
+    // The caller's transaction is still open: the seal joins it, as a close's does.
+    await turn.end('now');
     return value;
   }
 
@@ -127,9 +146,10 @@ export class BallotBatches implements BallotQueue {
   }
 
   private nextBatch(queue: Waiting[]): Waiting[] {
+    const maxTickets = this.options.maxTickets ?? 5000;
     let tickets = queue[0]?.tickets ?? 0;
     let size = 1;
-    while (size < queue.length && tickets + (queue[size]?.tickets ?? 0) <= this.limits.maxTickets) {
+    while (size < queue.length && tickets + (queue[size]?.tickets ?? 0) <= maxTickets) {
       tickets += queue[size]?.tickets ?? 0;
       size += 1;
     }
@@ -138,8 +158,9 @@ export class BallotBatches implements BallotQueue {
 
   private async serve(lotteryId: LotteryId, batch: readonly Waiting[]): Promise<void> {
     let outcomes: Outcome[];
+    let soldOut: boolean;
     try {
-      outcomes = await this.uow.run(async (repos) => {
+      ({ outcomes, soldOut } = await this.uow.run(async (repos) => {
         const turn = new OpenTurn(repos, await repos.lotteries.lock(lotteryId));
         const done: Outcome[] = [];
         for (const waiting of batch) {
@@ -153,9 +174,8 @@ export class BallotBatches implements BallotQueue {
             done.push({ ok: false, error });
           }
         }
-        await turn.end();
-        return done;
-      });
+        return { outcomes: done, soldOut: await turn.end('later') };
+      }));
     } catch (error) {
       if (batch.length === 1) {
         batch[0]?.reject(error);
@@ -169,5 +189,20 @@ export class BallotBatches implements BallotQueue {
       if (outcome?.ok) waiting.resolve(outcome.value);
       else waiting.reject(outcome?.error);
     });
+    if (soldOut) this.track(this.sealSoldOut(lotteryId));
+  }
+
+  private async sealSoldOut(lotteryId: LotteryId): Promise<void> {
+    try {
+      await sealClosedLottery(this.uow, lotteryId);
+    } catch (error) {
+      this.options.onSealError?.(error);
+    }
+  }
+
+  private track(work: Promise<void>): void {
+    this.running.add(work);
+    const done = () => void this.running.delete(work);
+    work.then(done, done);
   }
 }

@@ -1,16 +1,23 @@
-import { addDays, fail, invalid, isCalendarDate, type LotteryId, startOfDate } from '@fairdraw/domain';
+import { addDays, fail, invalid, isCalendarDate, type Lottery, type LotteryId, startOfDate } from '@fairdraw/domain';
 import type { Deps } from './deps.js';
 import { getLottery, getLotteryByDate } from './get-lottery.js';
 import type { Page, PageRequest } from './ports/repositories.js';
+import { sealClosedLottery } from './seal-entries.js';
 import type { DrawView } from './views.js';
 
 export async function getDraw(deps: Deps, command: { lotteryId: LotteryId }): Promise<DrawView> {
-  const lottery = await getLottery(deps, command);
-  return { lottery, record: await deps.uow.reads.draws.findByLottery(lottery.id) };
+  return drawOf(deps, await getLottery(deps, command));
 }
 
 export async function getDrawByDate(deps: Deps, command: { date: string }): Promise<DrawView> {
-  const lottery = await getLotteryByDate(deps, command);
+  return drawOf(deps, await getLotteryByDate(deps, command));
+}
+
+async function drawOf(deps: Deps, read: Lottery): Promise<DrawView> {
+  // A closed lottery publishes its entries digest. One that just sold out is sealed right after
+  // its last ticket's commit: wait for that (or do it), rather than show a closed lottery without.
+  const closedUnsealed = read.toState().status === 'closed' && !read.isSealed;
+  const lottery = closedUnsealed ? ((await sealClosedLottery(deps.uow, read.id)) ?? read) : read;
   return { lottery, record: await deps.uow.reads.draws.findByLottery(lottery.id) };
 }
 

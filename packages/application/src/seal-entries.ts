@@ -1,5 +1,5 @@
-import { EntriesDigest, type Lottery } from '@fairdraw/domain';
-import type { Repositories } from './ports/repositories.js';
+import { EntriesDigest, type Lottery, type LotteryId } from '@fairdraw/domain';
+import type { Repositories, UnitOfWork } from './ports/repositories.js';
 
 /**
  * Freezes a closed lottery's entries digest by streaming them once. Called in the transaction
@@ -10,4 +10,18 @@ export async function sealEntries(repos: Repositories, lottery: Lottery): Promis
   const digest = new EntriesDigest();
   for await (const entry of repos.ballots.streamEntries(lottery.id)) digest.add(entry.ticketNumber, entry.ballotId);
   lottery.seal(digest.finish());
+}
+
+/**
+ * Freezes the entries of a lottery that closed without them: a pool that sold out is answered
+ * first and sealed right after (ballot-batches.ts). Anyone may call it; only the first seals.
+ */
+export function sealClosedLottery(uow: UnitOfWork, lotteryId: LotteryId): Promise<Lottery | null> {
+  return uow.run(async (repos) => {
+    const lottery = await repos.lotteries.lock(lotteryId);
+    if (lottery === null || lottery.isSealed || lottery.toState().status !== 'closed') return lottery;
+    await sealEntries(repos, lottery);
+    await repos.lotteries.save(lottery);
+    return lottery;
+  });
 }

@@ -81,11 +81,13 @@ describe('submitBallots', () => {
     expect(rest.ballots.map((b) => b.ballot.ticketNumber).sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5, 6, 8, 9, 10]);
   });
 
-  it('freezes the entries when the last ticket closes the lottery, as a close does', async () => {
+  it('closes the lottery with the last ticket and freezes its entries right after, as a close does', async () => {
     const { deps, lottery, play } = await setup({ ticketLimit: 3 });
     await play({ count: 2 });
     expect((await getLottery(deps, { lotteryId: lottery.id })).toState().entriesDigest).toBeNull();
     await play();
+    expect((await getLottery(deps, { lotteryId: lottery.id })).toState().status).toBe('closed');
+    await deps.ballotBatches.idle();
     const sealed = (await getLottery(deps, { lotteryId: lottery.id })).toState();
     expect(sealed.status).toBe('closed');
     let text = '';
