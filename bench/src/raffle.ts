@@ -12,8 +12,11 @@ export interface RaffleFigures {
   readonly small: HttpFigure & { readonly pools: number };
   readonly large: HttpFigure & { readonly limit: number };
   readonly nearlySold: HttpFigure & { readonly limit: number; readonly sold: number };
-  /** The request that takes that pool's last ticket, which closes the lottery (and freezes its entries). */
-  readonly lastTicket: { readonly status: number; readonly ms: number };
+  /**
+   * The request that takes that pool's last ticket, which closes the lottery; then how long
+   * until its draw record shows the frozen entries (sealed after that request's commit).
+   */
+  readonly lastTicket: { readonly status: number; readonly ms: number; readonly sealedMs: number };
 }
 
 const SMALL = 1_000;
@@ -63,7 +66,11 @@ export async function raffle(bench: Bench): Promise<RaffleFigures> {
     headers: { 'content-type': 'application/json', 'x-forwarded-for': bench.nextAddress() },
     body: '{}',
   });
-  const lastTicket = { status: last.status, ms: performance.now() - t0 };
+  const answered = performance.now() - t0;
+  // Reading the draw record waits for the seal under way; the next phase must not overlap it.
+  const record = (await (await fetch(`${bench.api.url}/lotteries/${nearlySoldId}/draw`)).json()) as { entries_digest?: string | null };
+  if (typeof record.entries_digest !== 'string') throw new Error(`the sold-out pool was not sealed: ${JSON.stringify(record)}`);
+  const lastTicket = { status: last.status, ms: answered, sealedMs: performance.now() - t0 };
   return {
     small: { ...combine(runs.small), pools: ROUNDS },
     large: { ...combine(runs.large), limit: LARGE_LIMIT },

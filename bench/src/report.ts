@@ -104,8 +104,8 @@ export function rowsOf(f: Figures): Row[] {
       smallRate,
     ),
     row(
-      `  its last ticket (closes it, freezes ${int(f.raffle.nearlySold.limit)} entries)`,
-      `${int(f.raffle.lastTicket.ms)} ms (HTTP ${f.raffle.lastTicket.status})`,
+      `  its last ticket (closes it; ${int(f.raffle.nearlySold.limit)} entries to freeze)`,
+      `${int(f.raffle.lastTicket.ms)} ms (HTTP ${f.raffle.lastTicket.status}); entries frozen after ${int(f.raffle.lastTicket.sealedMs)} ms`,
       null,
     ),
     row(
