@@ -1,4 +1,4 @@
-import { bulkBallots, singleBallots } from './ballots.js';
+import { bulkBallots, keyedBallots, singleBallots } from './ballots.js';
 import { bareRouteCeiling, designProbes, rawInsertCeiling, type TransactionFigure } from './ceilings.js';
 import { type CloseDrawFigure, closeAndDraw } from './close-draw.js';
 import type { Bench, HttpFigure } from './context.js';
@@ -17,6 +17,7 @@ export interface Figures {
     readonly bareTurn: TransactionFigure;
   };
   readonly single: HttpFigure;
+  readonly keyed: HttpFigure;
   readonly bulk: HttpFigure;
   readonly raffle: RaffleFigures;
   readonly login: LoginFigures;
@@ -34,6 +35,8 @@ export async function runPhases(bench: Bench): Promise<Figures> {
   const probes = await designProbes(bench);
   bench.log('single-ballot submissions');
   const single = await singleBallots(bench);
+  bench.log('single-ballot submissions with Idempotency-Keys');
+  const keyed = await keyedBallots(bench);
   bench.log('bulk submissions');
   const bulk = await bulkBallots(bench);
   bench.log('raffle issue');
@@ -43,5 +46,17 @@ export async function runPhases(bench: Bench): Promise<Figures> {
   // After every HTTP load; the close and draw below run in a process of their own.
   const apiRss = { atStart: bench.apiRssAtStartMb, ...rssMb(bench.api.pid) };
   const closeDraw = await closeAndDraw(bench, bench.large ? 10_000_000 : 1_000_000);
-  return { connections: bench.connections, bareRoute, rawInsert, probes, single, bulk, raffle: raffleFigures, login, apiRss, closeDraw };
+  return {
+    connections: bench.connections,
+    bareRoute,
+    rawInsert,
+    probes,
+    single,
+    keyed,
+    bulk,
+    raffle: raffleFigures,
+    login,
+    apiRss,
+    closeDraw,
+  };
 }

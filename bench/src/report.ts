@@ -81,6 +81,12 @@ export function rowsOf(f: Figures): Row[] {
     ),
     row('  vs bare route', '', null, { against: 'bare Fastify req/s', ratio: x(single / f.bareRoute.load.okPerSecond) }),
     row(
+      `single ballot, a new Idempotency-Key each, ${c} conn, 10 s`,
+      `${int(f.keyed.load.okPerSecond)} req/s (${latency(f.keyed)}), non-2xx ${int(f.keyed.load.non2xx)}${problemsOf(f.keyed)}`,
+      f.keyed.cpu,
+      { against: 'single req/s', ratio: x(f.keyed.load.okPerSecond / single) },
+    ),
+    row(
       `bulk ballots (count 100), ${c} conn`,
       `${int(bulkBallots)} ballots/s (${int(f.bulk.load.okPerSecond)} req/s, ${latency(f.bulk)})${problemsOf(f.bulk)}`,
       f.bulk.cpu,
