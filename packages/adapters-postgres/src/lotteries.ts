@@ -70,6 +70,13 @@ export function postgresLotteries(db: Kysely<Database>): LotteryRepository {
       const row = await byId(id).executeTakeFirst();
       return row ? toLottery(row) : null;
     },
+    async findByIds(ids) {
+      // `in ()` is not valid SQL, and a malformed id would fail the whole query's uuid cast.
+      const valid = [...new Set(ids)].filter(isUuid);
+      if (valid.length === 0) return new Map();
+      const rows = await db.selectFrom('lotteries').selectAll().where('id', 'in', valid).execute();
+      return new Map(rows.map((row) => [LotteryId(row.id), toLottery(row)]));
+    },
     // A ballot insert takes only KEY SHARE on its lottery, which does not conflict with a close's
     // update: FOR UPDATE here is what makes closes and ballots wait for each other.
     async lock(id) {

@@ -39,11 +39,11 @@ export async function listWinners(deps: Deps, query: ListWinners): Promise<Page<
   const from = query.from === undefined ? new Date(0) : startOfDate(query.from, zone);
   const to = query.to === undefined ? new Date(8.64e15) : startOfDate(addDays(query.to, 1), zone);
   const page = await deps.uow.reads.draws.listDrawnBetween(from, to, { limit: query.limit, cursor: query.cursor });
-  const items = await Promise.all(
-    page.items.map(async (record) => {
-      const lottery = (await deps.uow.reads.lotteries.findById(record.lotteryId)) ?? fail('LOTTERY_NOT_FOUND', 'no such lottery');
-      return { lottery, record };
-    }),
-  );
+  // One read for the page's lotteries rather than one per draw; the items keep the page's order.
+  const lotteries = await deps.uow.reads.lotteries.findByIds(page.items.map((record) => record.lotteryId));
+  const items = page.items.map((record) => {
+    const lottery = lotteries.get(record.lotteryId) ?? fail('LOTTERY_NOT_FOUND', 'no such lottery');
+    return { lottery, record };
+  });
   return { items, nextCursor: page.nextCursor };
 }

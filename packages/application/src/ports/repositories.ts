@@ -48,6 +48,8 @@ export interface LotteryRepository {
   /** Rejects a second lottery for one closes_on with CLOSING_DATE_TAKEN (enforced by the store). */
   add(lottery: Lottery): Promise<void>;
   findById(id: LotteryId): Promise<Lottery | null>;
+  /** The stored lotteries among these ids, in one read (for a page of draws); unknown ids are absent. */
+  findByIds(ids: readonly LotteryId[]): Promise<Map<LotteryId, Lottery>>;
   /** Reads and locks the lottery until the unit of work ends, so closes and ballots serialise. */
   lock(id: LotteryId): Promise<Lottery | null>;
   findByClosingDate(date: string): Promise<Lottery | null>;

@@ -26,6 +26,19 @@ export function lotteriesContract(uow: () => UnitOfWork): void {
       expect(await uow().reads.lotteries.findById('nope' as LotteryId)).toBeNull();
     });
 
+    it('finds several lotteries by id in one read, leaving out unknown and malformed ids', async () => {
+      const first = await stored(uow(), aLottery({ name: 'first' }));
+      const second = await stored(uow(), aLottery({ name: 'second' }));
+      await stored(uow(), aLottery({ name: 'not asked for' }));
+      const unknown = aLottery().id;
+      const found = await uow().reads.lotteries.findByIds([second.id, unknown, 'nope' as LotteryId, first.id, second.id]);
+      expect([...found.keys()].sort()).toEqual([first.id, second.id].sort());
+      expect(found.get(first.id)?.toState()).toEqual(first.toState());
+      expect(found.get(second.id)?.toState()).toEqual(second.toState());
+      expect((await uow().reads.lotteries.findByIds([])).size).toBe(0);
+      expect((await uow().reads.lotteries.findByIds([unknown, 'nope' as LotteryId])).size).toBe(0);
+    });
+
     it('hands out copies: changing a lottery read back changes nothing stored until it is saved', async () => {
       const lottery = await stored(uow(), aLottery());
       const copy = await uow().reads.lotteries.findById(lottery.id);

@@ -25,6 +25,14 @@ export function inMemoryLotteries(session: Session): LotteryRepository {
     async findById(id) {
       return restore(lotteries().get(id));
     },
+    async findByIds(ids) {
+      const found = new Map<LotteryId, Lottery>();
+      for (const id of ids) {
+        const lottery = restore(lotteries().get(id));
+        if (lottery) found.set(id, lottery);
+      }
+      return found;
+    },
     // Outermost runs are serialised, so holding the transaction already holds every row lock.
     async lock(id) {
       return restore(lotteries().get(id));
