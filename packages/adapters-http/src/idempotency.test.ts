@@ -98,7 +98,13 @@ describe('Idempotency-Key on POST /lotteries/{id}/ballots', () => {
       const uow: UnitOfWork = {
         reads: deps.uow.reads,
         isOpen: () => deps.uow.isOpen(),
-        run: (work) => deps.uow.run((repos) => work({ ...repos, idempotency: { ...repos.idempotency, tryLock: async () => false } })),
+        run: (work) =>
+          deps.uow.run((repos) =>
+            work({
+              ...repos,
+              idempotency: { ...repos.idempotency, tryLock: async () => false, tryLockMany: async (keys) => keys.map(() => false) },
+            }),
+          ),
       };
       return { ...deps, uow, ballotBatches: new BallotBatches(uow) };
     };

@@ -221,7 +221,7 @@ describe('BallotBatches', () => {
     const batches = new BallotBatches(uow, { maxTickets: 10 });
     const turns: number[] = [];
     const work = (tickets: number) =>
-      batches.submit(id, tickets, async () => {
+      batches.submit(id, { tickets }, async () => {
         turns.push(turn);
         return tickets;
       });
@@ -235,12 +235,12 @@ describe('BallotBatches', () => {
     const batches = new BallotBatches(deps.uow);
     const boom = new Error('connection lost');
     const results = await Promise.allSettled([
-      batches.submit(id, 1, async () => 'a'),
-      batches.submit(id, 1, async () => 'b'),
-      batches.submit(id, 1, async () => {
+      batches.submit(id, { tickets: 1 }, async () => 'a'),
+      batches.submit(id, { tickets: 1 }, async () => 'b'),
+      batches.submit(id, { tickets: 1 }, async () => {
         throw boom;
       }),
-      batches.submit(id, 1, async () => 'd'),
+      batches.submit(id, { tickets: 1 }, async () => 'd'),
     ]);
     expect(results).toEqual([
       { status: 'fulfilled', value: 'a' },

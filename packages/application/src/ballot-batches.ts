@@ -1,6 +1,8 @@
 import { DomainError, fail, type Lottery, type LotteryId, type ParticipantId } from '@fairdraw/domain';
-import type { Ballot, Repositories, UnitOfWork } from './ports/repositories.js';
+import type { Ballot, IdempotencyKey, Repositories, UnitOfWork } from './ports/repositories.js';
+import type { IdempotencyStore } from './run-idempotent.js';
 import { sealClosedLottery, sealEntries } from './seal-entries.js';
+import { TurnIdempotency } from './turn-idempotency.js';
 
 /** One transaction's hold on a lottery, as the requests served in it see it. */
 export interface BallotTurn {
@@ -11,23 +13,35 @@ export interface BallotTurn {
   stagedFrom(ipHash: string): number;
   /** Ballots issued by a request, written when the turn ends. */
   stage(ballots: readonly Ballot[]): void;
+  /** The turn's Idempotency-Keys, read at its start and saved at its end (turn-idempotency.ts). */
+  readonly idempotency: IdempotencyStore;
+}
+
+/** What a request asks of its turn before it runs. */
+export interface TurnRequest {
+  /** Tickets it asks for, to size turns. */
+  readonly tickets: number;
+  readonly idempotencyKey?: IdempotencyKey | undefined;
 }
 
 /** Where ballots of one lottery wait for their turn; `Deps` holds one per process. */
 export interface BallotQueue {
   /** Runs `work` in the next turn on the lottery; it must do its writes through the turn. */
-  submit<T>(lotteryId: LotteryId, tickets: number, work: (turn: BallotTurn) => Promise<T>): Promise<T>;
+  submit<T>(lotteryId: LotteryId, request: TurnRequest, work: (turn: BallotTurn) => Promise<T>): Promise<T>;
   /** Resolves once every waiting request is answered and every sold-out pool is sealed. */
   idle(): Promise<void>;
 }
 
 class OpenTurn implements BallotTurn {
   private readonly staged: Ballot[] = [];
+  readonly idempotency: TurnIdempotency;
 
   constructor(
     readonly repos: Repositories,
     private readonly found: Lottery | null,
-  ) {}
+  ) {
+    this.idempotency = new TurnIdempotency(repos.idempotency);
+  }
 
   get lottery(): Lottery {
     return this.found ?? fail('LOTTERY_NOT_FOUND', 'no such lottery');
@@ -55,6 +69,7 @@ class OpenTurn implements BallotTurn {
    * and its entries still need freezing, here (`seal: 'now'`) or by the caller after the commit.
    */
   async end(seal: 'now' | 'later'): Promise<boolean> {
+    await this.idempotency.flush();
     const lottery = this.found;
     if (lottery === null || this.staged.length === 0) return false;
     await this.repos.ballots.addMany(this.staged);
@@ -65,8 +80,7 @@ class OpenTurn implements BallotTurn {
   }
 }
 
-interface Waiting {
-  readonly tickets: number;
+interface Waiting extends TurnRequest {
   readonly work: (turn: BallotTurn) => Promise<unknown>;
   readonly resolve: (value: unknown) => void;
   readonly reject: (error: unknown) => void;
@@ -115,12 +129,12 @@ export class BallotBatches implements BallotQueue {
     while (this.running.size > 0) await Promise.allSettled([...this.running]);
   }
 
-  submit<T>(lotteryId: LotteryId, tickets: number, work: (turn: BallotTurn) => Promise<T>): Promise<T> {
+  submit<T>(lotteryId: LotteryId, request: TurnRequest, work: (turn: BallotTurn) => Promise<T>): Promise<T> {
     // Called inside a caller's transaction, the ballots must commit or roll back with it: a turn
     // of its own there, never a queue (whose transaction would commit apart from the caller's).
     if (this.uow.isOpen()) return this.uow.run((repos) => this.turnAlone(repos, lotteryId, work));
     return new Promise<T>((resolve, reject) => {
-      const waiting: Waiting = { tickets, work, resolve: resolve as (value: unknown) => void, reject };
+      const waiting: Waiting = { ...request, work, resolve: resolve as (value: unknown) => void, reject };
       const queue = this.queues.get(lotteryId);
       if (queue !== undefined) {
         queue.push(waiting);
@@ -162,6 +176,7 @@ export class BallotBatches implements BallotQueue {
     try {
       ({ outcomes, soldOut } = await this.uow.run(async (repos) => {
         const turn = new OpenTurn(repos, await repos.lotteries.lock(lotteryId));
+        await turn.idempotency.prefetch(batch.flatMap((w) => (w.idempotencyKey ? [w.idempotencyKey] : [])));
         const done: Outcome[] = [];
         for (const waiting of batch) {
           const issuedBefore = turn.issued();

@@ -11,7 +11,7 @@ import {
 import type { BallotTurn } from './ballot-batches.js';
 import type { Deps } from './deps.js';
 import type { Ballot, Repositories } from './ports/repositories.js';
-import { type IdempotencyRequest, type IdempotentResponse, runIdempotent } from './run-idempotent.js';
+import { type IdempotencyRequest, type IdempotentResponse, idempotently } from './run-idempotent.js';
 
 export interface SubmitBallots {
   readonly lotteryId: LotteryId;
@@ -36,7 +36,7 @@ const CODE_BYTES = 18; // 144 bits
  */
 export function submitBallots(deps: Deps, command: SubmitBallots): Promise<{ ballots: IssuedBallot[] }> {
   const ready = prepare(deps, command);
-  return deps.ballotBatches.submit(command.lotteryId, command.count, (turn) => issueBallots(deps, turn, ready));
+  return deps.ballotBatches.submit(command.lotteryId, { tickets: command.count }, (turn) => issueBallots(deps, turn, ready));
 }
 
 /**
@@ -50,9 +50,8 @@ export function submitBallotsOnce(
   respond: (ballots: IssuedBallot[]) => IdempotentResponse,
 ): Promise<IdempotentResponse & { replayed: boolean }> {
   const ready = prepare(deps, command);
-  return deps.ballotBatches.submit(command.lotteryId, command.count, (turn) =>
-    // Joins the turn's transaction: the work of a turn runs inside its unit of work.
-    runIdempotent(deps, once, async () => respond((await issueBallots(deps, turn, ready)).ballots)),
+  return deps.ballotBatches.submit(command.lotteryId, { tickets: command.count, idempotencyKey: once }, (turn) =>
+    idempotently(turn.idempotency, deps.clock, once, async () => respond((await issueBallots(deps, turn, ready)).ballots)),
   );
 }
 

@@ -139,11 +139,20 @@ export interface IdempotencyRecord {
   readonly response: string;
 }
 
+export interface IdempotencyKey {
+  readonly scope: string;
+  readonly key: string;
+}
+
 export interface IdempotencyRepository {
   /** False when another transaction holds the key right now. */
   tryLock(scope: string, key: string): Promise<boolean>;
   find(scope: string, key: string): Promise<IdempotencyRecord | null>;
   save(scope: string, key: string, record: IdempotencyRecord, at: Date): Promise<void>;
+  /** The same three for the requests of a ballot turn, a round trip each; answers in order. */
+  tryLockMany(keys: readonly IdempotencyKey[]): Promise<boolean[]>;
+  findMany(keys: readonly IdempotencyKey[]): Promise<(IdempotencyRecord | null)[]>;
+  saveMany(records: readonly (IdempotencyKey & { readonly record: IdempotencyRecord })[], at: Date): Promise<void>;
   /** Forgets the records saved before `before`; returns how many. */
   forgetOlderThan(before: Date): Promise<number>;
 }

@@ -74,5 +74,33 @@ export function drawsContract(uow: () => UnitOfWork): void {
       });
       expect(await uow().reads.idempotency.tryLock('lotteries', 'key-1')).toBe(true);
     });
+
+    it('locks, finds and saves several keys at once, answering in the order asked', async () => {
+      const a = { scope: 'participant:a', key: 'k' };
+      const b = { scope: 'participant:b', key: 'k' };
+      const c = { scope: 'participant:a', key: 'it\'s, (odd) "quoted"' };
+      const at = new Date('2030-01-10T12:00:00.000Z');
+      await uow().run(async (repos) => {
+        expect(await repos.idempotency.tryLockMany([a, b, a])).toEqual([true, true, true]);
+        expect(await uow().reads.idempotency.tryLockMany([c, b])).toEqual([true, false]);
+        await repos.idempotency.saveMany(
+          [
+            { ...a, record: { fingerprint: 'fa', response: '{"a":1}' } },
+            { ...c, record: { fingerprint: 'fc', response: '{"c":3}' } },
+          ],
+          at,
+        );
+        expect(await repos.idempotency.findMany([c, b, a])).toEqual([
+          { fingerprint: 'fc', response: '{"c":3}' },
+          null,
+          { fingerprint: 'fa', response: '{"a":1}' },
+        ]);
+      });
+      expect(await uow().reads.idempotency.find(a.scope, a.key)).toEqual({ fingerprint: 'fa', response: '{"a":1}' });
+      expect(await uow().reads.idempotency.tryLockMany([])).toEqual([]);
+      expect(await uow().reads.idempotency.findMany([])).toEqual([]);
+      // Saved at `at`: forgotten with anything older than a moment later.
+      expect(await uow().run((repos) => repos.idempotency.forgetOlderThan(new Date(at.getTime() + 1)))).toBeGreaterThanOrEqual(2);
+    });
   });
 }

@@ -41,7 +41,7 @@ export function inMemoryIdempotency(session: Session): IdempotencyRepository {
     session.check();
     return session.store().idempotency;
   };
-  return {
+  const one: Pick<IdempotencyRepository, 'tryLock' | 'find' | 'save'> = {
     async tryLock(scope, key) {
       session.check();
       return session.tryLock(idempotencyKey(scope, key));
@@ -54,6 +54,14 @@ export function inMemoryIdempotency(session: Session): IdempotencyRepository {
       const id = idempotencyKey(scope, key);
       if (records().has(id)) throw new Error(`idempotency key ${scope}/${key} is already saved`);
       records().set(id, { fingerprint: record.fingerprint, response: record.response, createdAt: new Date(at) });
+    },
+  };
+  return {
+    ...one,
+    tryLockMany: (keys) => Promise.all(keys.map((k) => one.tryLock(k.scope, k.key))),
+    findMany: (keys) => Promise.all(keys.map((k) => one.find(k.scope, k.key))),
+    async saveMany(saved, at) {
+      for (const { scope, key, record } of saved) await one.save(scope, key, record, at);
     },
     async forgetOlderThan(before) {
       let forgotten = 0;
