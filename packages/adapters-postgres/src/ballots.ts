@@ -1,4 +1,12 @@
-import { type Ballot, type BallotRepository, type BallotWithOwner, decodeCursor, fetchSize, pageFrom } from '@fairdraw/application';
+import {
+  type Ballot,
+  type BallotRepository,
+  type BallotWithOwner,
+  decodeCursor,
+  type EntryCountRepository,
+  fetchSize,
+  pageFrom,
+} from '@fairdraw/application';
 import { BallotId, LotteryId, ParticipantId } from '@fairdraw/domain';
 import { type Kysely, type Selectable, sql } from 'kysely';
 import { isTicketKey, isUuidKey } from './cursor.js';
@@ -28,15 +36,6 @@ export function postgresBallots(db: Kysely<Database>): BallotRepository {
       .leftJoin('participants', 'participants.id', 'ballots.participant_id')
       .selectAll('ballots')
       .select('participants.username');
-  const count = async (lotteryId: string, column: 'participant_id' | 'ip_hash', value: string) => {
-    const row = await db
-      .selectFrom('ballots')
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .where('lottery_id', '=', lotteryId)
-      .where(column, '=', value)
-      .executeTakeFirstOrThrow();
-    return row.n;
-  };
   return {
     async addMany(ballots) {
       if (ballots.length === 0) return;
@@ -53,8 +52,6 @@ export function postgresBallots(db: Kysely<Database>): BallotRepository {
           )`.execute(db),
       );
     },
-    countByParticipant: (lotteryId, participantId) => count(lotteryId, 'participant_id', participantId),
-    countByIpHash: (lotteryId, ipHash) => count(lotteryId, 'ip_hash', ipHash),
     async findByTicket(lotteryId, ticketNumber) {
       const row = await db
         .selectFrom('ballots')
@@ -104,6 +101,28 @@ export function postgresBallots(db: Kysely<Database>): BallotRepository {
         const { idx: _, ...ballot } = row;
         return toOwned(ballot);
       });
+    },
+  };
+}
+
+export function postgresEntryCounts(db: Kysely<Database>): EntryCountRepository {
+  return {
+    async read(lotteryId, holders) {
+      if (holders.length === 0) return [];
+      const rows = await db
+        .selectFrom('entry_counts')
+        .select(['holder', 'tickets'])
+        .where('lottery_id', '=', lotteryId)
+        .where('holder', 'in', holders)
+        .execute();
+      const found = new Map(rows.map((r) => [r.holder, r.tickets]));
+      return holders.map((holder) => found.get(holder) ?? 0);
+    },
+    async add(lotteryId, tickets) {
+      if (tickets.size === 0) return;
+      await sql`insert into entry_counts (lottery_id, holder, tickets)
+        select ${lotteryId}::uuid, holder, n from unnest(${[...tickets.keys()]}::text[], ${[...tickets.values()]}::integer[]) as added(holder, n)
+        on conflict (lottery_id, holder) do update set tickets = entry_counts.tickets + excluded.tickets`.execute(db);
     },
   };
 }

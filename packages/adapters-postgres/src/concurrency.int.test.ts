@@ -234,6 +234,34 @@ describe('ballots grouped into turns (group commit)', () => {
     expect(closed).toMatchObject({ status: 'closed', ticketsIssued: 150, entriesDigest: digest.finish().entriesDigest });
   });
 
+  it('entry limits hold across turns and API processes, counted by the entry counters', async () => {
+    const db = database?.db ?? never();
+    const processes = [postgresTestDeps(db), postgresTestDeps(db)];
+    const lottery = await createLottery(deps, { entry: { guests: true, perParticipantLimit: 2, perIpLimit: 3 } });
+    const player = await aPlayer();
+    const guest: Player = { participantId: null, isAdmin: false };
+    const results = await settleAll(
+      Array.from(
+        { length: 40 },
+        (_, i) => () =>
+          submitBallots(processes[i % 2] ?? never(), {
+            lotteryId: lottery.id,
+            player: i % 4 === 0 ? player : guest,
+            clientIp: i % 4 === 0 ? '10.2.0.1' : '10.2.0.2',
+            count: 1,
+            ticketNumber: null,
+          }),
+      ),
+    );
+    // The participant's address is another one, so only their own limit (2) applies to them.
+    expect(successes(results)).toHaveLength(2 + 3);
+    expect(new Set(failures(results))).toEqual(new Set(['ENTRY_LIMIT_REACHED']));
+    const { rows } = await sql<{ holder: string; tickets: number }>`
+      select holder, tickets from entry_counts where lottery_id = ${lottery.id} order by holder`.execute(db);
+    expect(rows.map((r) => r.tickets).sort()).toEqual([2, 2, 3]);
+    expect(await rowCount('ballots', sql`lottery_id = ${lottery.id}`)).toBe(5);
+  });
+
   it('a ballot whose account is gone fails alone, with UNAUTHORIZED, when its turn is run again request by request', async () => {
     const lottery = await createLottery(deps, {});
     const player = await aPlayer();

@@ -63,6 +63,13 @@ export interface PoolSlotsTable {
   ticket: number;
 }
 
+export interface EntryCountsTable {
+  lottery_id: string;
+  /** `participant:<id>` or `ip:<address hash>`. */
+  holder: string;
+  tickets: number;
+}
+
 export interface DrawsTable {
   lottery_id: string;
   drawn_at: Date;
@@ -89,6 +96,7 @@ export interface Database {
   lotteries: LotteriesTable;
   ballots: BallotsTable;
   pool_slots: PoolSlotsTable;
+  entry_counts: EntryCountsTable;
   draws: DrawsTable;
   idempotency_keys: IdempotencyKeysTable;
 }

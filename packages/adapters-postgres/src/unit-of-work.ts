@@ -2,7 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Repositories, UnitOfWork } from '@fairdraw/application';
 import type { Kysely } from 'kysely';
 import { postgresParticipants, postgresRefreshTokens } from './accounts.js';
-import { postgresBallots } from './ballots.js';
+import { postgresBallots, postgresEntryCounts } from './ballots.js';
 import type { Database } from './database.js';
 import { postgresDraws } from './draws.js';
 import { postgresIdempotency } from './idempotency.js';
@@ -15,6 +15,7 @@ function postgresRepositories(db: Kysely<Database>): Repositories {
     refreshTokens: postgresRefreshTokens(db),
     lotteries: postgresLotteries(db),
     ballots: postgresBallots(db),
+    entryCounts: postgresEntryCounts(db),
     pools: postgresPools(db),
     draws: postgresDraws(db),
     idempotency: postgresIdempotency(db),

@@ -9,8 +9,10 @@ export interface BallotTurn {
   readonly repos: Repositories;
   /** Locked until the transaction ends; LOTTERY_NOT_FOUND when there is none. */
   readonly lottery: Lottery;
-  stagedFor(participantId: ParticipantId): number;
-  stagedFrom(ipHash: string): number;
+  /** Tickets the participant holds in the lottery, this turn's included (for per_participant_limit). */
+  entriesOf(participantId: ParticipantId): Promise<number>;
+  /** Tickets taken from the address, this turn's included (for per_ip_limit). */
+  entriesFrom(ipHash: string): Promise<number>;
   /** Ballots issued by a request, written when the turn ends. */
   stage(ballots: readonly Ballot[]): void;
   /** The turn's Idempotency-Keys, read at its start and saved at its end (turn-idempotency.ts). */
@@ -22,7 +24,19 @@ export interface TurnRequest {
   /** Tickets it asks for, to size turns. */
   readonly tickets: number;
   readonly idempotencyKey?: IdempotencyKey | undefined;
+  /** Who takes the tickets, so that a limited lottery's counts are read once for the turn. */
+  readonly entrant?: Entrant | undefined;
 }
+
+interface Entrant {
+  readonly participantId: ParticipantId | null;
+  readonly ipHash: string | null;
+}
+
+const holderOf = {
+  participant: (id: ParticipantId) => `participant:${id}`,
+  address: (ipHash: string) => `ip:${ipHash}`,
+};
 
 /** Where ballots of one lottery wait for their turn; `Deps` holds one per process. */
 export interface BallotQueue {
@@ -34,6 +48,8 @@ export interface BallotQueue {
 
 class OpenTurn implements BallotTurn {
   private readonly staged: Ballot[] = [];
+  /** Stored entry counts by holder, read once per turn. */
+  private readonly counted = new Map<string, number>();
   readonly idempotency: TurnIdempotency;
 
   constructor(
@@ -47,12 +63,38 @@ class OpenTurn implements BallotTurn {
     return this.found ?? fail('LOTTERY_NOT_FOUND', 'no such lottery');
   }
 
-  stagedFor(participantId: ParticipantId): number {
-    return this.staged.filter((b) => b.participantId === participantId).length;
+  entriesOf(participantId: ParticipantId): Promise<number> {
+    return this.entries(holderOf.participant(participantId), (b) => b.participantId === participantId);
   }
 
-  stagedFrom(ipHash: string): number {
-    return this.staged.filter((b) => b.ipHash === ipHash).length;
+  entriesFrom(ipHash: string): Promise<number> {
+    return this.entries(holderOf.address(ipHash), (b) => b.ipHash === ipHash);
+  }
+
+  private async entries(holder: string, isTheirs: (b: Ballot) => boolean): Promise<number> {
+    const stored = this.counted.get(holder) ?? (await this.repos.entryCounts.read(this.lottery.id, [holder]))[0] ?? 0;
+    this.counted.set(holder, stored);
+    return stored + this.staged.filter(isTheirs).length;
+  }
+
+  /** Reads, in one round trip, the counts that the turn's requests will check. */
+  async prefetchCounts(entrants: readonly Entrant[]): Promise<void> {
+    const holders = [...this.countedOf(entrants).keys()].filter((h) => !this.counted.has(h));
+    if (this.found === null || holders.length === 0) return;
+    const counts = await this.repos.entryCounts.read(this.found.id, holders);
+    for (const [i, holder] of holders.entries()) this.counted.set(holder, counts[i] ?? 0);
+  }
+
+  /** Each holder this lottery limits, with how many of the entrants' tickets are theirs. */
+  private countedOf(entrants: readonly Entrant[]): Map<string, number> {
+    const { perParticipantLimit, perIpLimit } = this.lottery.toState().entry;
+    const holders = new Map<string, number>();
+    const add = (holder: string) => holders.set(holder, (holders.get(holder) ?? 0) + 1);
+    for (const { participantId, ipHash } of entrants) {
+      if (perParticipantLimit !== null && participantId !== null) add(holderOf.participant(participantId));
+      if (perIpLimit !== null && ipHash !== null) add(holderOf.address(ipHash));
+    }
+    return holders;
   }
 
   stage(ballots: readonly Ballot[]): void {
@@ -73,6 +115,9 @@ class OpenTurn implements BallotTurn {
     const lottery = this.found;
     if (lottery === null || this.staged.length === 0) return false;
     await this.repos.ballots.addMany(this.staged);
+    // Each staged ballot is one ticket of its holders.
+    const added = this.countedOf(this.staged);
+    if (added.size > 0) await this.repos.entryCounts.add(lottery.id, added);
     const soldOut = lottery.toState().status === 'closed';
     if (soldOut && seal === 'now') await sealEntries(this.repos, lottery);
     await this.repos.lotteries.save(lottery);
@@ -175,8 +220,11 @@ export class BallotBatches implements BallotQueue {
     let soldOut: boolean;
     try {
       ({ outcomes, soldOut } = await this.uow.run(async (repos) => {
-        const turn = new OpenTurn(repos, await repos.lotteries.lock(lotteryId));
+        const locked = await repos.lotteries.lock(lotteryId);
+        const lotteryFound = locked !== null;
+        const turn = new OpenTurn(repos, locked);
         await turn.idempotency.prefetch(batch.flatMap((w) => (w.idempotencyKey ? [w.idempotencyKey] : [])));
+        if (lotteryFound) await turn.prefetchCounts(batch.flatMap((w) => (w.entrant ? [w.entrant] : [])));
         const done: Outcome[] = [];
         for (const waiting of batch) {
           const issuedBefore = turn.issued();

@@ -8,7 +8,7 @@ import {
   unmovedPositionOf,
   unmovedTicketAt,
 } from '@fairdraw/domain';
-import type { BallotTurn } from './ballot-batches.js';
+import type { BallotTurn, TurnRequest } from './ballot-batches.js';
 import type { Deps } from './deps.js';
 import type { Ballot, Repositories } from './ports/repositories.js';
 import { type IdempotencyRequest, type IdempotentResponse, idempotently } from './run-idempotent.js';
@@ -36,7 +36,7 @@ const CODE_BYTES = 18; // 144 bits
  */
 export function submitBallots(deps: Deps, command: SubmitBallots): Promise<{ ballots: IssuedBallot[] }> {
   const ready = prepare(deps, command);
-  return deps.ballotBatches.submit(command.lotteryId, { tickets: command.count }, (turn) => issueBallots(deps, turn, ready));
+  return deps.ballotBatches.submit(command.lotteryId, turnRequest(ready), (turn) => issueBallots(deps, turn, ready));
 }
 
 /**
@@ -50,7 +50,7 @@ export function submitBallotsOnce(
   respond: (ballots: IssuedBallot[]) => IdempotentResponse,
 ): Promise<IdempotentResponse & { replayed: boolean }> {
   const ready = prepare(deps, command);
-  return deps.ballotBatches.submit(command.lotteryId, { tickets: command.count, idempotencyKey: once }, (turn) =>
+  return deps.ballotBatches.submit(command.lotteryId, { ...turnRequest(ready), idempotencyKey: once }, (turn) =>
     idempotently(turn.idempotency, deps.clock, once, async () => respond((await issueBallots(deps, turn, ready)).ballots)),
   );
 }
@@ -86,6 +86,10 @@ function prepare(deps: Deps, command: SubmitBallots): Prepared {
   };
 }
 
+function turnRequest({ command, ipHash }: Prepared): TurnRequest {
+  return { tickets: command.count, entrant: { participantId: command.player.participantId, ipHash } };
+}
+
 async function issueBallots(deps: Deps, turn: BallotTurn, { command, ipHash, blanks }: Prepared): Promise<{ ballots: IssuedBallot[] }> {
   const { repos, lottery } = turn;
   const participantId = command.player.participantId;
@@ -98,11 +102,8 @@ async function issueBallots(deps: Deps, turn: BallotTurn, { command, ipHash, bla
   const answer = await askPool(repos, lottery.id, plan);
   const { perParticipantLimit, perIpLimit } = lottery.toState().entry;
   const soFar = {
-    byParticipant:
-      perParticipantLimit !== null && participantId !== null
-        ? (await repos.ballots.countByParticipant(lottery.id, participantId)) + turn.stagedFor(participantId)
-        : 0,
-    byIp: perIpLimit !== null ? (await repos.ballots.countByIpHash(lottery.id, ipHash)) + turn.stagedFrom(ipHash) : 0,
+    byParticipant: perParticipantLimit !== null && participantId !== null ? await turn.entriesOf(participantId) : 0,
+    byIp: perIpLimit !== null ? await turn.entriesFrom(ipHash) : 0,
   };
   const issue = lottery.issueTickets(plan, answer, soFar, now);
   const issued = issue.tickets.map((ticketNumber, i): IssuedBallot => {

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { type Kysely, sql } from 'kysely';
 import { createDatabase, type Database } from '../database.js';
-import { migrateToLatest } from '../migrations.js';
+import { migrateTo } from '../migrations.js';
 
 export interface TestDatabase {
   readonly url: string;
@@ -13,13 +13,17 @@ export interface TestDatabase {
 /**
  * A new, migrated database on the server (CREATE DATABASE), so that test files sharing a server
  * never see each other's rows. Within a file, `emptyDatabase` resets it between tests.
+ * `migratedTo` stops at that migration, for a test of the next one.
  */
-export async function freshDatabase(server: { readonly url: string }, options: { poolSize?: number } = {}): Promise<TestDatabase> {
+export async function freshDatabase(
+  server: { readonly url: string },
+  options: { poolSize?: number; migratedTo?: string } = {},
+): Promise<TestDatabase> {
   const name = `fairdraw_test_${randomBytes(6).toString('hex')}`;
   await asAdmin(server.url, (admin) => sql`create database ${sql.id(name)}`.execute(admin));
   const url = withDatabase(server.url, name);
   const db = createDatabase(url, { poolSize: options.poolSize ?? 5 });
-  await migrateToLatest(db);
+  await migrateTo(db, options.migratedTo ?? null);
   return {
     url,
     db,
@@ -32,7 +36,7 @@ export async function freshDatabase(server: { readonly url: string }, options: {
 
 /** Deletes every row the application wrote (the migrations' bookkeeping stays). */
 export async function emptyDatabase(db: Kysely<Database>): Promise<void> {
-  await sql`truncate participants, refresh_tokens, lotteries, ballots, pool_slots, draws, idempotency_keys`.execute(db);
+  await sql`truncate participants, refresh_tokens, lotteries, ballots, pool_slots, entry_counts, draws, idempotency_keys`.execute(db);
 }
 
 async function asAdmin(serverUrl: string, query: (admin: Kysely<Database>) => Promise<unknown>): Promise<void> {

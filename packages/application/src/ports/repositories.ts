@@ -86,8 +86,6 @@ export interface Entry {
 export interface BallotRepository {
   /** Rejects a taken ticket with TICKET_TAKEN and an unknown participant with UNAUTHORIZED. */
   addMany(ballots: readonly Ballot[]): Promise<void>;
-  countByParticipant(lotteryId: LotteryId, participantId: ParticipantId): Promise<number>;
-  countByIpHash(lotteryId: LotteryId, ipHash: string): Promise<number>;
   findByTicket(lotteryId: LotteryId, ticketNumber: number): Promise<Ballot | null>;
   /** Ascending ticket number; the newest page first is not wanted here: entries have one order. */
   listByLottery(lotteryId: LotteryId, page: PageRequest): Promise<Page<BallotWithOwner>>;
@@ -97,6 +95,17 @@ export interface BallotRepository {
   streamEntries(lotteryId: LotteryId): AsyncIterable<Entry>;
   /** The ballots at these indices of the ascending entries list, in the order asked. */
   atIndices(lotteryId: LotteryId, indices: readonly number[]): Promise<BallotWithOwner[]>;
+}
+
+/**
+ * Tickets per holder (`participant:<id>` or `ip:<address hash>`) in the lotteries that limit
+ * them: a primary-key read inside the lottery lock, where counting the ballots would scan the
+ * lottery (docs/benchmarks.md). Kept only for lotteries that have the limit.
+ */
+export interface EntryCountRepository {
+  /** In the order asked; 0 for a holder with no tickets. */
+  read(lotteryId: LotteryId, holders: readonly string[]): Promise<number[]>;
+  add(lotteryId: LotteryId, tickets: ReadonlyMap<string, number>): Promise<void>;
 }
 
 /** The stored slots of a finite pool (see domain ticket-pool.ts). */
@@ -162,6 +171,7 @@ export interface Repositories {
   readonly refreshTokens: RefreshTokenRepository;
   readonly lotteries: LotteryRepository;
   readonly ballots: BallotRepository;
+  readonly entryCounts: EntryCountRepository;
   readonly pools: TicketPoolRepository;
   readonly draws: DrawRepository;
   readonly idempotency: IdempotencyRepository;

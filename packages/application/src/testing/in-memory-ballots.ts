@@ -1,5 +1,5 @@
 import type { LotteryId } from '@fairdraw/domain';
-import type { Ballot, BallotRepository, BallotWithOwner, TicketPoolRepository } from '../ports/repositories.js';
+import type { Ballot, BallotRepository, BallotWithOwner, EntryCountRepository, TicketPoolRepository } from '../ports/repositories.js';
 import { byDesc, isNumber, isString, pageOf } from './in-memory-pages.js';
 import { copy, type Session } from './in-memory-store.js';
 
@@ -33,12 +33,6 @@ export function inMemoryBallots(session: Session): BallotRepository {
         all.set(b.id, copy(b));
         tickets.set(ticketKey(b.lotteryId, b.ticketNumber), b.id);
       }
-    },
-    async countByParticipant(lotteryId, participantId) {
-      return ofLottery(lotteryId).filter((b) => b.participantId === participantId).length;
-    },
-    async countByIpHash(lotteryId, ipHash) {
-      return ofLottery(lotteryId).filter((b) => b.ipHash === ipHash).length;
     },
     async findByTicket(lotteryId, ticketNumber) {
       const id = store().tickets.get(ticketKey(lotteryId, ticketNumber));
@@ -107,6 +101,21 @@ export function inMemoryPools(session: Session): TicketPoolRepository {
     },
     async write(lotteryId, writes) {
       for (const { position, ticket } of writes) slots().set(slotKey(lotteryId, position), ticket);
+    },
+  };
+}
+
+export function inMemoryEntryCounts(session: Session): EntryCountRepository {
+  const counts = () => {
+    session.check();
+    return session.store().entryCounts;
+  };
+  return {
+    async read(lotteryId, holders) {
+      return holders.map((holder) => counts().get(`${lotteryId}|${holder}`) ?? 0);
+    },
+    async add(lotteryId, tickets) {
+      for (const [holder, n] of tickets) counts().set(`${lotteryId}|${holder}`, (counts().get(`${lotteryId}|${holder}`) ?? 0) + n);
     },
   };
 }

@@ -15,6 +15,8 @@ export interface Store {
   readonly tickets: Map<string, BallotId>;
   /** Stored pool slots, keyed `${lotteryId}:${position}`. */
   readonly slots: Map<string, number>;
+  /** Entry counts, keyed `${lotteryId}|${holder}`. */
+  readonly entryCounts: Map<string, number>;
   readonly draws: Map<string, DrawRecord>;
   readonly idempotency: Map<string, IdempotencyRecord & { readonly createdAt: Date }>;
 }
@@ -26,6 +28,7 @@ export const emptyStore = (): Store => ({
   ballots: new Map(),
   tickets: new Map(),
   slots: new Map(),
+  entryCounts: new Map(),
   draws: new Map(),
   idempotency: new Map(),
 });
@@ -37,6 +40,7 @@ export const copyStore = (s: Store): Store => ({
   ballots: new Map(s.ballots),
   tickets: new Map(s.tickets),
   slots: new Map(s.slots),
+  entryCounts: new Map(s.entryCounts),
   draws: new Map(s.draws),
   idempotency: new Map(s.idempotency),
 });

@@ -1,7 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Repositories, UnitOfWork } from '../ports/repositories.js';
 import { inMemoryParticipants, inMemoryRefreshTokens } from './in-memory-accounts.js';
-import { inMemoryBallots, inMemoryPools } from './in-memory-ballots.js';
+import { inMemoryBallots, inMemoryEntryCounts, inMemoryPools } from './in-memory-ballots.js';
 import { inMemoryDraws, inMemoryIdempotency } from './in-memory-draws.js';
 import { inMemoryLotteries } from './in-memory-lotteries.js';
 import { committedSession, copyStore, emptyStore, type Session, type Transaction, transactionSession } from './in-memory-store.js';
@@ -78,6 +78,7 @@ function repositoriesOver(session: Session): Repositories {
     refreshTokens: inMemoryRefreshTokens(session),
     lotteries: inMemoryLotteries(session),
     ballots: inMemoryBallots(session),
+    entryCounts: inMemoryEntryCounts(session),
     pools: inMemoryPools(session),
     draws: inMemoryDraws(session),
     idempotency: inMemoryIdempotency(session),
@@ -89,6 +90,7 @@ const WRITES: { readonly [K in keyof Repositories]: readonly (keyof Repositories
   refreshTokens: ['add', 'spend', 'revokeFamily'],
   lotteries: ['add', 'save'],
   ballots: ['addMany'],
+  entryCounts: ['add'],
   pools: ['write'],
   draws: ['add'],
   idempotency: ['save'],
