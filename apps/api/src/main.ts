@@ -29,6 +29,8 @@ async function main(): Promise<void> {
     trustProxy: settings.TRUST_PROXY,
     rateLimitPerMinute: settings.RATE_LIMIT_PER_MINUTE,
     authRateLimitPerMinute: settings.AUTH_RATE_LIMIT_PER_MINUTE,
+    // With Redis, every API replica counts against the same per-address limits.
+    rateLimitRedis: redis ?? undefined,
     logger: { level: settings.LOG_LEVEL, redact: ['req.headers.authorization'] },
     responseSecret: runtime.responseKey.toString('hex'),
     readiness: async () => {
@@ -45,6 +47,9 @@ async function main(): Promise<void> {
       return checks;
     },
   });
+
+  // ioredis retries by itself; while it cannot reach Redis the rate limits let requests through.
+  redis?.on('error', (error: Error) => app.log.warn({ err: error }, 'Redis unreachable: rate limits are not enforced until it is back'));
 
   // Without Redis there is no worker process: this process runs the schedule itself.
   const scheduler = settings.REDIS_URL ? null : await startInProcessScheduler(runtime.deps, schedule, app.log);

@@ -9,7 +9,7 @@ import { clientErrorHandler, frameworkErrors, refuseWhileClosing } from './error
 import { responseCipher } from './idempotency/response-cipher.js';
 import { registerApiDocs } from './plugins/api-docs.js';
 import { acceptJsonOnly, BODY_LIMIT_BYTES } from './plugins/json-body.js';
-import { registerRateLimits } from './plugins/rate-limits.js';
+import { type RateLimitSettings, registerRateLimits } from './plugins/rate-limits.js';
 import { installSecurityHeaders } from './plugins/security-headers.js';
 import { accountRoutes } from './routes/accounts.js';
 import { ballotRoutes } from './routes/ballots.js';
@@ -29,6 +29,8 @@ export interface ServerOptions {
   readonly rateLimitPerMinute: number;
   /** The stricter per-IP limit shared by /auth/*; defaults to a fifth of rateLimitPerMinute. */
   readonly authRateLimitPerMinute?: number | undefined;
+  /** Where rate-limit counters live when several processes share them (an ioredis client). */
+  readonly rateLimitRedis?: RateLimitSettings['redis'];
   /** pino options, or false for silence. */
   readonly logger: Exclude<FastifyServerOptions['logger'], undefined>;
   /** Key material for encrypting stored idempotent responses (they hold verification codes). */
@@ -60,6 +62,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   const authRateLimit = await registerRateLimits(app, {
     perMinute: options.rateLimitPerMinute,
     authPerMinute: options.authRateLimitPerMinute ?? Math.max(1, Math.floor(options.rateLimitPerMinute / 5)),
+    redis: options.rateLimitRedis,
   });
   const tokens = await registerAccessTokens(app, options.jwt);
   const guards = installGuards(app, tokens, ipAllowlist(options.adminIpAllowlist));

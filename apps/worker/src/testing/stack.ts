@@ -1,10 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { emptyDatabase, freshDatabase, startTestPostgres, type TestDatabase } from '@fairdraw/adapters-postgres/testing';
 import { type Runtime, readSettings, startRuntime } from '@fairdraw/api';
+import { startTestRedis, type TestRedis } from '@fairdraw/api/testing';
 import { createLottery, type Deps, registerParticipant, submitBallots } from '@fairdraw/application';
 import type { Lottery } from '@fairdraw/domain';
 import { sql } from 'kysely';
-import { startTestRedis, type TestRedis } from './redis.js';
 
 /** What the worker's integration tests run against: a real PostgreSQL and a real Redis. */
 export interface Stack {

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { drawSchedule, type Runtime, readSettings, type ScheduleLog, scheduledDrawsTick } from '@fairdraw/api';
+import type { TestRedis } from '@fairdraw/api/testing';
 import { createQueueScheduler, type QueueScheduler, type WorkerTuning } from '../queue-scheduler.js';
-import type { TestRedis } from './redis.js';
 import { type TestDatabase, testRuntime, workerEnv } from './stack.js';
 
 export interface LogLine {

@@ -1,4 +1,4 @@
-import rateLimit from '@fastify/rate-limit';
+import rateLimit, { type RateLimitPluginOptions } from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyReply, FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
 import { clientIp } from '../auth/client-ip.js';
 import { HttpProblem } from '../errors/problem.js';
@@ -6,6 +6,8 @@ import { HttpProblem } from '../errors/problem.js';
 export interface RateLimitSettings {
   readonly perMinute: number;
   readonly authPerMinute: number;
+  /** An ioredis client: every API process behind one Redis then counts against the same limits. */
+  readonly redis?: RateLimitPluginOptions['redis'] | undefined;
 }
 
 const MINUTE_MS = 60_000;
@@ -19,7 +21,9 @@ const tooMany = (retryAfterSeconds: number) =>
  * one address must never see a 429 and restart a healthy instance). The limiter is a global
  * onRequest hook so it runs before the guards: a flood of bad tokens is throttled, not answered.
  * The /auth/* routes also share one stricter counter per IP, returned as an extra hook, because
- * password guessing is the abuse worth slowing down. Counts live in this process.
+ * password guessing is the abuse worth slowing down. Counts live in this process, or in Redis
+ * when one is given; if Redis cannot answer, requests go through unlimited rather than fail
+ * (the service stays up; the log and /health/ready show Redis as down).
  */
 export async function registerRateLimits(app: FastifyInstance, settings: RateLimitSettings): Promise<onRequestAsyncHookHandler> {
   const keyGenerator = (request: FastifyRequest) => clientIp(request);
@@ -27,6 +31,7 @@ export async function registerRateLimits(app: FastifyInstance, settings: RateLim
     global: false,
     keyGenerator,
     errorResponseBuilder: (_request, context) => tooMany(Math.ceil(context.ttl / 1000)),
+    ...(settings.redis ? { redis: settings.redis, nameSpace: 'fairdraw:rate-limit:', skipOnError: true } : {}),
   });
 
   const general = app.rateLimit({ max: settings.perMinute, timeWindow: MINUTE_MS });
@@ -35,7 +40,12 @@ export async function registerRateLimits(app: FastifyInstance, settings: RateLim
     await general.call(app, request, reply);
   });
 
-  const authLimiter = app.createRateLimit({ max: settings.authPerMinute, timeWindow: MINUTE_MS });
+  // Its own key: in Redis both limiters' counters would otherwise share one name per address.
+  const authLimiter = app.createRateLimit({
+    max: settings.authPerMinute,
+    timeWindow: MINUTE_MS,
+    keyGenerator: (request) => `auth:${clientIp(request)}`,
+  });
   return async (request, reply) => {
     const outcome = await authLimiter(request);
     if (!outcome.isAllowed && outcome.isExceeded) {
