@@ -131,6 +131,39 @@ describe('ballots submitted together', () => {
     expect(new Set((await stored()).map((b) => b.ticketNumber)).size).toBe(10);
   });
 
+  it('does not run a turn again when its COMMIT fails: the outcome is unknown, so every request gets the error', async () => {
+    const { deps, alice, bob, lottery, stored } = await setup({ ticketLimit: 8 });
+    const carol = await registerParticipant(deps, { username: 'carol', password: 'correct horse' });
+    const lost = new Error('Connection terminated unexpectedly');
+    let runs = 0;
+    // What pg does when the socket drops after the server applied COMMIT: committed, yet an error.
+    const flaky: UnitOfWork = {
+      reads: deps.uow.reads,
+      isOpen: () => deps.uow.isOpen(),
+      run: async (work) => {
+        const value = await deps.uow.run(work);
+        runs += 1;
+        if (runs === 2) throw lost;
+        return value;
+      },
+    };
+    const d = { ...deps, uow: flaky, ballotBatches: new BallotBatches(flaky) };
+    const send = (participantId: ParticipantId) =>
+      submitBallots(d, {
+        lotteryId: lottery.id,
+        player: { participantId, isAdmin: false },
+        clientIp: '10.0.0.1',
+        count: 2,
+        ticketNumber: null,
+      });
+    const results = await Promise.allSettled([alice.id, bob.id, carol.id].map(send));
+    // Run again, the requests would see their own committed tickets and answer SOLD_OUT or
+    // ENTRY_LIMIT_REACHED: a definite "nothing issued" for tickets that were issued.
+    expect(results.map((r) => (r.status === 'fulfilled' ? 'ok' : r.reason))).toEqual(['ok', lost, lost]);
+    expect(runs).toBe(2);
+    expect(await stored()).toHaveLength(6);
+  });
+
   it('closes a pool that sells out within a turn, refuses the rest and freezes exactly the issued entries', async () => {
     const { deps, lottery, command, stored } = await setup({ ticketLimit: 5, entry: { guests: true } });
     const results = await Promise.allSettled(

@@ -1,4 +1,4 @@
-import { DomainError, fail, type Lottery, type LotteryId, type ParticipantId } from '@fairdraw/domain';
+import { DomainError, fail, type Lottery, LotteryId, type ParticipantId } from '@fairdraw/domain';
 import type { Ballot, IdempotencyKey, Repositories, UnitOfWork } from './ports/repositories.js';
 import type { IdempotencyStore } from './run-idempotent.js';
 import { sealClosedLottery, sealEntries } from './seal-entries.js';
@@ -48,6 +48,8 @@ export interface BallotQueue {
 
 class OpenTurn implements BallotTurn {
   private readonly staged: Ballot[] = [];
+  /** Staged tickets by holder, so that a limit check costs O(1) however large the turn. */
+  private readonly stagedBy = new Map<string, number>();
   /** Stored entry counts by holder, read once per turn. */
   private readonly counted = new Map<string, number>();
   readonly idempotency: TurnIdempotency;
@@ -64,41 +66,48 @@ class OpenTurn implements BallotTurn {
   }
 
   entriesOf(participantId: ParticipantId): Promise<number> {
-    return this.entries(holderOf.participant(participantId), (b) => b.participantId === participantId);
+    return this.entries(holderOf.participant(participantId));
   }
 
   entriesFrom(ipHash: string): Promise<number> {
-    return this.entries(holderOf.address(ipHash), (b) => b.ipHash === ipHash);
+    return this.entries(holderOf.address(ipHash));
   }
 
-  private async entries(holder: string, isTheirs: (b: Ballot) => boolean): Promise<number> {
+  private async entries(holder: string): Promise<number> {
     const stored = this.counted.get(holder) ?? (await this.repos.entryCounts.read(this.lottery.id, [holder]))[0] ?? 0;
     this.counted.set(holder, stored);
-    return stored + this.staged.filter(isTheirs).length;
+    return stored + (this.stagedBy.get(holder) ?? 0);
   }
 
   /** Reads, in one round trip, the counts that the turn's requests will check. */
   async prefetchCounts(entrants: readonly Entrant[]): Promise<void> {
-    const holders = [...this.countedOf(entrants).keys()].filter((h) => !this.counted.has(h));
-    if (this.found === null || holders.length === 0) return;
-    const counts = await this.repos.entryCounts.read(this.found.id, holders);
-    for (const [i, holder] of holders.entries()) this.counted.set(holder, counts[i] ?? 0);
+    const holders = new Set<string>();
+    for (const { participantId, ipHash } of entrants) {
+      if (participantId !== null) holders.add(holderOf.participant(participantId));
+      if (ipHash !== null) holders.add(holderOf.address(ipHash));
+    }
+    const wanted = [...holders].filter((h) => this.limits(h) && !this.counted.has(h));
+    if (this.found === null || wanted.length === 0) return;
+    const counts = await this.repos.entryCounts.read(this.found.id, wanted);
+    for (const [i, holder] of wanted.entries()) this.counted.set(holder, counts[i] ?? 0);
   }
 
-  /** Each holder this lottery limits, with how many of the entrants' tickets are theirs. */
-  private countedOf(entrants: readonly Entrant[]): Map<string, number> {
+  /** Whether this lottery limits the holder's kind, and so keeps a counter for it. */
+  private limits(holder: string): boolean {
     const { perParticipantLimit, perIpLimit } = this.lottery.toState().entry;
-    const holders = new Map<string, number>();
-    const add = (holder: string) => holders.set(holder, (holders.get(holder) ?? 0) + 1);
-    for (const { participantId, ipHash } of entrants) {
-      if (perParticipantLimit !== null && participantId !== null) add(holderOf.participant(participantId));
-      if (perIpLimit !== null && ipHash !== null) add(holderOf.address(ipHash));
-    }
-    return holders;
+    return holder.startsWith('participant:') ? perParticipantLimit !== null : perIpLimit !== null;
   }
 
   stage(ballots: readonly Ballot[]): void {
     this.staged.push(...ballots);
+    for (const { participantId, ipHash } of ballots) {
+      if (participantId !== null) this.bump(holderOf.participant(participantId));
+      if (ipHash !== null) this.bump(holderOf.address(ipHash));
+    }
+  }
+
+  private bump(holder: string): void {
+    this.stagedBy.set(holder, (this.stagedBy.get(holder) ?? 0) + 1);
   }
 
   /** Tickets issued so far, staged ones included: it moves as soon as a request takes any. */
@@ -115,8 +124,7 @@ class OpenTurn implements BallotTurn {
     const lottery = this.found;
     if (lottery === null || this.staged.length === 0) return false;
     await this.repos.ballots.addMany(this.staged);
-    // Each staged ballot is one ticket of its holders.
-    const added = this.countedOf(this.staged);
+    const added = new Map([...this.stagedBy].filter(([holder]) => this.limits(holder)));
     if (added.size > 0) await this.repos.entryCounts.add(lottery.id, added);
     const soldOut = lottery.toState().status === 'closed';
     if (soldOut && seal === 'now') await sealEntries(this.repos, lottery);
@@ -174,7 +182,9 @@ export class BallotBatches implements BallotQueue {
     while (this.running.size > 0) await Promise.allSettled([...this.running]);
   }
 
-  submit<T>(lotteryId: LotteryId, request: TurnRequest, work: (turn: BallotTurn) => Promise<T>): Promise<T> {
+  submit<T>(asked: LotteryId, request: TurnRequest, work: (turn: BallotTurn) => Promise<T>): Promise<T> {
+    // One queue per lottery however its id is spelled (uuids are case-insensitive).
+    const lotteryId = LotteryId(asked.toLowerCase());
     // Called inside a caller's transaction, the ballots must commit or roll back with it: a turn
     // of its own there, never a queue (whose transaction would commit apart from the caller's).
     if (this.uow.isOpen()) return this.uow.run((repos) => this.turnAlone(repos, lotteryId, work));
@@ -206,10 +216,12 @@ export class BallotBatches implements BallotQueue {
 
   private nextBatch(queue: Waiting[]): Waiting[] {
     const maxTickets = this.options.maxTickets ?? 5000;
-    let tickets = queue[0]?.tickets ?? 0;
+    // Every request weighs at least one ticket, so a turn never grows without bound.
+    const weight = (w: Waiting | undefined) => Math.max(1, w?.tickets ?? 1);
+    let tickets = weight(queue[0]);
     let size = 1;
-    while (size < queue.length && tickets + (queue[size]?.tickets ?? 0) <= maxTickets) {
-      tickets += queue[size]?.tickets ?? 0;
+    while (size < queue.length && tickets + weight(queue[size]) <= maxTickets) {
+      tickets += weight(queue[size]);
       size += 1;
     }
     return queue.splice(0, size);
@@ -218,6 +230,9 @@ export class BallotBatches implements BallotQueue {
   private async serve(lotteryId: LotteryId, batch: readonly Waiting[]): Promise<void> {
     let outcomes: Outcome[];
     let soldOut: boolean;
+    // Set once the turn's work is done: a failure after it is the COMMIT's, whose outcome is
+    // unknown (the server may have applied it), so the requests must not be run again.
+    let committing = false;
     try {
       ({ outcomes, soldOut } = await this.uow.run(async (repos) => {
         const locked = await repos.lotteries.lock(lotteryId);
@@ -237,11 +252,13 @@ export class BallotBatches implements BallotQueue {
             done.push({ ok: false, error });
           }
         }
-        return { outcomes: done, soldOut: await turn.end('later') };
+        const result = { outcomes: done, soldOut: await turn.end('later') };
+        committing = true;
+        return result;
       }));
     } catch (error) {
-      if (batch.length === 1) {
-        batch[0]?.reject(error);
+      if (batch.length === 1 || committing) {
+        for (const waiting of batch) waiting.reject(error);
         return;
       }
       for (const waiting of batch) await this.serve(lotteryId, [waiting]);
