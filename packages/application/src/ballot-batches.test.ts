@@ -196,6 +196,24 @@ describe('ballots submitted together', () => {
     expect((await getLottery(deps, { lotteryId: lottery.id })).toState().entriesDigest).toBe(view.lottery.toState().entriesDigest);
   });
 
+  it('lets many readers of such a record share one seal: one transaction waits on the lock, not one each', async () => {
+    const { deps, lottery } = await soldOutUnsealed();
+    let transactions = 0;
+    const counting: UnitOfWork = {
+      reads: deps.uow.reads,
+      isOpen: () => deps.uow.isOpen(),
+      run: (work) => {
+        transactions += 1;
+        return deps.uow.run(work);
+      },
+    };
+    const readers = { ...deps, uow: counting, ballotBatches: new BallotBatches(counting) };
+    const views = await Promise.all(Array.from({ length: 10 }, () => getDraw(readers, { lotteryId: lottery.id })));
+    expect(transactions).toBe(1);
+    expect(new Set(views.map((v) => v.lottery.toState().entriesDigest)).size).toBe(1);
+    expect(views[0]?.lottery.toState().entriesDigest).toMatch(/^[0-9a-f]{64}$/);
+  });
+
   it('stores one response for an Idempotency-Key used twice in one turn, and replays it', async () => {
     const { deps, alice, command, stored } = await setup();
     const once = { scope: `participant:${alice.id}`, key: 'k-1', fingerprint: 'f' };

@@ -44,6 +44,12 @@ export interface BallotQueue {
   submit<T>(lotteryId: LotteryId, request: TurnRequest, work: (turn: BallotTurn) => Promise<T>): Promise<T>;
   /** Resolves once every waiting request is answered and every sold-out pool is sealed. */
   idle(): Promise<void>;
+  /**
+   * Freezes the entries of a lottery that sold out and is not sealed yet. Callers in this
+   * process share one attempt, and wait for it without holding a connection; it resolves when
+   * the attempt ends, sealed or not (a failure goes to `onSealError`; the draw seals first).
+   */
+  sealSoldOut(lotteryId: LotteryId): Promise<void>;
 }
 
 class OpenTurn implements BallotTurn {
@@ -172,6 +178,8 @@ export class BallotBatches implements BallotQueue {
   private readonly queues = new Map<LotteryId, Waiting[]>();
   /** Drains and seals under way, for idle(). */
   private readonly running = new Set<Promise<void>>();
+  /** The seal attempt under way per lottery, shared by everyone who asks meanwhile. */
+  private readonly seals = new Map<LotteryId, Promise<void>>();
 
   constructor(
     private readonly uow: UnitOfWork,
@@ -269,15 +277,21 @@ export class BallotBatches implements BallotQueue {
       if (outcome?.ok) waiting.resolve(outcome.value);
       else waiting.reject(outcome?.error);
     });
-    if (soldOut) this.track(this.sealSoldOut(lotteryId));
+    if (soldOut) void this.sealSoldOut(lotteryId);
   }
 
-  private async sealSoldOut(lotteryId: LotteryId): Promise<void> {
-    try {
-      await sealClosedLottery(this.uow, lotteryId);
-    } catch (error) {
-      this.options.onSealError?.(error);
-    }
+  sealSoldOut(asked: LotteryId): Promise<void> {
+    const lotteryId = LotteryId(asked.toLowerCase());
+    const under = this.seals.get(lotteryId);
+    if (under !== undefined) return under;
+    const attempt = sealClosedLottery(this.uow, lotteryId).then(
+      () => undefined,
+      (error: unknown) => this.options.onSealError?.(error),
+    );
+    const settled = attempt.finally(() => this.seals.delete(lotteryId));
+    this.seals.set(lotteryId, settled);
+    this.track(settled);
+    return settled;
   }
 
   private track(work: Promise<void>): void {

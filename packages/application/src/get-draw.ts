@@ -2,7 +2,6 @@ import { addDays, fail, invalid, isCalendarDate, type Lottery, type LotteryId, s
 import type { Deps } from './deps.js';
 import { getLottery, getLotteryByDate } from './get-lottery.js';
 import type { Page, PageRequest } from './ports/repositories.js';
-import { sealClosedLottery } from './seal-entries.js';
 import type { DrawView } from './views.js';
 
 export async function getDraw(deps: Deps, command: { lotteryId: LotteryId }): Promise<DrawView> {
@@ -14,10 +13,14 @@ export async function getDrawByDate(deps: Deps, command: { date: string }): Prom
 }
 
 async function drawOf(deps: Deps, read: Lottery): Promise<DrawView> {
+  let lottery = read;
   // A closed lottery publishes its entries digest. One that just sold out is sealed right after
-  // its last ticket's commit: wait for that (or do it), rather than show a closed lottery without.
-  const closedUnsealed = read.toState().status === 'closed' && !read.isSealed;
-  const lottery = closedUnsealed ? ((await sealClosedLottery(deps.uow, read.id)) ?? read) : read;
+  // its last ticket's commit: wait for that (or do it), rather than show a closed lottery
+  // without. Readers share one attempt per process and hold no connection while they wait.
+  if (read.toState().status === 'closed' && !read.isSealed) {
+    await deps.ballotBatches.sealSoldOut(read.id);
+    lottery = (await deps.uow.reads.lotteries.findById(read.id)) ?? read;
+  }
   return { lottery, record: await deps.uow.reads.draws.findByLottery(lottery.id) };
 }
 
