@@ -114,15 +114,45 @@ const types = {
   },
 } as pg.CustomTypesConfig;
 
-export function createDatabase(
-  url: string,
-  options: { poolSize?: number | undefined; onIdleClientError?: ((error: Error) => void) | undefined } = {},
-): Kysely<Database> {
-  const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10, types });
-  // The server ending an idle connection (a restart, an administrator, a shutdown racing
-  // pool.end(), which does not wait for its clients to go) is emitted on the pool; unheard, that
-  // event kills the process. The pool has already dropped the client and connects afresh on the
-  // next query, and queries in flight fail on their own, so there is nothing else to do here.
-  pool.on('error', (error) => options.onIdleClientError?.(error));
+export interface DatabaseOptions {
+  readonly poolSize?: number | undefined;
+  readonly onIdleClientError?: ((error: Error) => void) | undefined;
+  /** The server ends a transaction left idle this long, releasing its locks (default 60 s). */
+  readonly idleInTransactionTimeoutMs?: number | undefined;
+  /** The server cancels a statement running this long (default 5 min). */
+  readonly statementTimeoutMs?: number | undefined;
+}
+
+/**
+ * Ballots of a lottery queue behind one transaction at a time (ballot-batches.ts), so a
+ * transaction that never ends would stall its lottery: a client that hung between statements
+ * (the server's idle-in-transaction timeout ends it and releases its locks), a statement that
+ * runs away (the statement timeout, generous because migrations and a 10^7-entry draw run long
+ * statements), or a connection that died without a word (TCP keepalive notices it).
+ */
+export function createDatabase(url: string, options: DatabaseOptions = {}): Kysely<Database> {
+  const idle = options.idleInTransactionTimeoutMs ?? 60_000;
+  const statement = options.statementTimeoutMs ?? 300_000;
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.poolSize ?? 10,
+    types,
+    keepAlive: true,
+    keepAliveInitialDelayMillis: 10_000,
+    options: `-c idle_in_transaction_session_timeout=${idle} -c statement_timeout=${statement}`,
+  });
+  // The server ending a connection (a restart, an administrator, the idle-in-transaction
+  // timeout, a shutdown racing pool.end(), which does not wait for its clients to go) is an
+  // 'error' event on the client, re-emitted by the pool while the client is idle; unheard, it
+  // kills the process. A query in flight fails on its own, the next one on that client fails
+  // and the pool drops it on release, so there is nothing else to do than to report it once.
+  const reported = new WeakSet<Error>();
+  const report = (error: Error) => {
+    if (reported.has(error)) return;
+    reported.add(error);
+    options.onIdleClientError?.(error);
+  };
+  pool.on('error', report);
+  pool.on('connect', (client) => client.on('error', report));
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool, cursor: Cursor }) });
 }
