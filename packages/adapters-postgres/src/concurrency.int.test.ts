@@ -272,13 +272,18 @@ describe('ballots grouped into turns (group commit)', () => {
     expect((await deps.uow.reads.lotteries.findById(lottery.id))?.toState().ticketsIssued).toBe(4);
   });
 
-  it('one Idempotency-Key sent ten times at once issues one ballot; every answer is its response', async () => {
+  it('one Idempotency-Key sent ten times at once to two API processes issues one ballot', async () => {
+    const processes = [postgresTestDeps(database?.db ?? never()), postgresTestDeps(database?.db ?? never())];
     const lottery = await createLottery(deps, {});
     const player = await aPlayer();
     const once = { scope: `participant:${player.participantId}`, key: 'grouped-key', fingerprint: 'same body' };
     const respond = (ballots: { ballot: { id: string } }[]) => ({ status: 201, body: JSON.stringify(ballots.map((b) => b.ballot.id)) });
     const command = { lotteryId: lottery.id, player, clientIp: '127.0.0.1', count: 1, ticketNumber: null };
-    const results = await settleAll(Array.from({ length: 10 }, () => () => submitBallotsOnce(deps, command, once, respond)));
+    // Within a process the duplicates share a turn and replay; the other process's turn either
+    // finds the key locked (409) or, once the first committed, replays it.
+    const results = await settleAll(
+      Array.from({ length: 10 }, (_, i) => () => submitBallotsOnce(processes[i % 2] ?? never(), command, once, respond)),
+    );
     expect(failures(results).every((code) => code === 'IDEMPOTENCY_IN_PROGRESS')).toBe(true);
     const answered = successes(results);
     expect(answered.filter((r) => !r.replayed)).toHaveLength(1);

@@ -131,11 +131,15 @@ const idempotencyByAge: Migration = {
  * (lottery_id, participant_id) or (lottery_id, ip_hash) could be planned as a scan of the whole
  * lottery for a lottery the statistics had not seen yet, inside its lock (docs/benchmarks.md),
  * and those two indexes cost every ballot of every lottery, limited or not. Counters are kept
- * only for lotteries with the limit; existing ballots of such lotteries are counted here.
+ * only for lotteries with the limit; existing ballots of such lotteries are counted here, with
+ * ballots locked against inserts until the migration commits so that none is missed. Processes
+ * still running older code would insert ballots without counting them: stop them before
+ * deploying this migration (README, upgrading).
  */
 const entryCounts: Migration = {
   async up(db) {
     for (const statement of [
+      sql`lock table ballots in share row exclusive mode`,
       sql`create table entry_counts (
         lottery_id uuid not null references lotteries (id),
         holder text not null,
