@@ -46,6 +46,12 @@ export function postgresParticipants(db: Kysely<Database>): ParticipantRepositor
         .executeTakeFirstOrThrow();
       return row.n;
     },
+    async existing(ids) {
+      const asked = [...new Set(ids)].filter(isUuid);
+      if (asked.length === 0) return new Set();
+      const rows = await db.selectFrom('participants').select('id').where('id', 'in', asked).execute();
+      return new Set(rows.map((r) => ParticipantId(r.id)));
+    },
   };
 }
 

@@ -96,10 +96,11 @@ describe('ballots submitted together', () => {
     expect(ballots.map((b) => b.ticketNumber)).toEqual([1, 2, 3, 4]);
   });
 
-  it('runs each request of a failed transaction again on its own, so only the bad one fails', async () => {
+  it('refuses a participant whose account is gone within the turn, without failing its neighbours', async () => {
     const { deps, command, stored } = await setup();
-    // A well-signed token whose account is gone: the ballots' foreign key refuses the whole insert.
+    // A well-signed token whose account is gone (a store reset under the same JWT secret).
     const ghost = ParticipantId('0190f5e2-0000-7000-8000-00000000dead');
+    const before = deps.uow.commits;
     const results = await Promise.allSettled([
       submitBallots(deps, command()),
       submitBallots(deps, command()),
@@ -107,8 +108,41 @@ describe('ballots submitted together', () => {
       submitBallots(deps, command()),
     ]);
     expect(results.map(codeOf)).toEqual(['ok', 'ok', 'UNAUTHORIZED', 'ok']);
+    // The first request alone, then one turn for the other three: nobody was run again.
+    expect(deps.uow.commits - before).toBe(2);
     expect((await stored()).map((b) => b.ticketNumber)).toEqual([1, 2, 3]);
     expect((await getLottery(deps, { lotteryId: command().lotteryId })).toState().ticketsIssued).toBe(3);
+  });
+
+  it('runs each request of a turn whose INSERT failed again on its own, so only what fails alone fails', async () => {
+    const { deps, command, stored } = await setup();
+    let failures = 0;
+    // The store refuses any write of more than one ballot once: the shared turn fails, not the requests.
+    const flaky: UnitOfWork = {
+      reads: deps.uow.reads,
+      isOpen: () => deps.uow.isOpen(),
+      run: (work) =>
+        deps.uow.run((repos) =>
+          work({
+            ...repos,
+            ballots: {
+              ...repos.ballots,
+              addMany: async (ballots) => {
+                if (ballots.length > 1 && failures === 0) {
+                  failures += 1;
+                  throw new Error('could not extend file');
+                }
+                return repos.ballots.addMany(ballots);
+              },
+            },
+          }),
+        ),
+    };
+    const d = { ...deps, uow: flaky, ballotBatches: new BallotBatches(flaky) };
+    const results = await Promise.allSettled([1, 2, 3, 4].map(() => submitBallots(d, command())));
+    expect(results.map(codeOf)).toEqual(['ok', 'ok', 'ok', 'ok']);
+    expect(failures).toBe(1);
+    expect((await stored()).map((b) => b.ticketNumber)).toEqual([1, 2, 3, 4]);
   });
 
   it('rolls back a request refused after it took tickets, without failing its neighbours', async () => {

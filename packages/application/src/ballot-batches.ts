@@ -15,6 +15,12 @@ export interface BallotTurn {
   entriesFrom(ipHash: string): Promise<number>;
   /** Ballots issued by a request, written when the turn ends. */
   stage(ballots: readonly Ballot[]): void;
+  /**
+   * UNAUTHORIZED for a participant whose account is gone (a token outlived it). Checked for the
+   * whole turn at its start, so that such a request fails alone instead of failing the turn's
+   * INSERT, which would run every request of the turn again one by one.
+   */
+  requireAccount(participantId: ParticipantId | null): void;
   /** The turn's Idempotency-Keys, read at its start and saved at its end (turn-idempotency.ts). */
   readonly idempotency: IdempotencyStore;
 }
@@ -58,6 +64,8 @@ class OpenTurn implements BallotTurn {
   private readonly stagedBy = new Map<string, number>();
   /** Stored entry counts by holder, read once per turn. */
   private readonly counted = new Map<string, number>();
+  /** Participants of the turn's requests that have no account. */
+  private readonly accountless = new Set<ParticipantId>();
   readonly idempotency: TurnIdempotency;
 
   constructor(
@@ -96,6 +104,18 @@ class OpenTurn implements BallotTurn {
     if (this.found === null || wanted.length === 0) return;
     const counts = await this.repos.entryCounts.read(this.found.id, wanted);
     for (const [i, holder] of wanted.entries()) this.counted.set(holder, counts[i] ?? 0);
+  }
+
+  /** Finds, in one round trip, the turn's participants whose account is gone. */
+  async checkAccounts(entrants: readonly Entrant[]): Promise<void> {
+    const ids = [...new Set(entrants.flatMap((e) => (e.participantId === null ? [] : [e.participantId])))];
+    if (ids.length === 0) return;
+    const existing = await this.repos.participants.existing(ids);
+    for (const id of ids) if (!existing.has(id)) this.accountless.add(id);
+  }
+
+  requireAccount(participantId: ParticipantId | null): void {
+    if (participantId !== null && this.accountless.has(participantId)) fail('UNAUTHORIZED', 'no account has this token');
   }
 
   /** Whether this lottery limits the holder's kind, and so keeps a counter for it. */
@@ -247,7 +267,9 @@ export class BallotBatches implements BallotQueue {
         const lotteryFound = locked !== null;
         const turn = new OpenTurn(repos, locked);
         await turn.idempotency.prefetch(batch.flatMap((w) => (w.idempotencyKey ? [w.idempotencyKey] : [])));
-        if (lotteryFound) await turn.prefetchCounts(batch.flatMap((w) => (w.entrant ? [w.entrant] : [])));
+        const entrants = batch.flatMap((w) => (w.entrant ? [w.entrant] : []));
+        if (lotteryFound) await turn.prefetchCounts(entrants);
+        if (lotteryFound && batch.length > 1) await turn.checkAccounts(entrants);
         const done: Outcome[] = [];
         for (const waiting of batch) {
           const issuedBefore = turn.issued();

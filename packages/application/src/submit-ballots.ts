@@ -99,6 +99,7 @@ async function issueBallots(deps: Deps, turn: BallotTurn, { command, ipHash, bla
   const plan = lottery.planIssue({ player: command.player, count: command.count, chosenTicket: command.ticketNumber, now }, (bound) =>
     deps.random.below(bound),
   );
+  turn.requireAccount(participantId);
   const answer = await askPool(repos, lottery.id, plan);
   const { perParticipantLimit, perIpLimit } = lottery.toState().entry;
   const soFar = {

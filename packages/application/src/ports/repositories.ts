@@ -17,6 +17,8 @@ export interface ParticipantRepository {
   /** By username (ignoring case) or by email. */
   findByLogin(login: string): Promise<Participant | null>;
   countAdmins(): Promise<number>;
+  /** Which of these ids have an account (a token can outlive its account). */
+  existing(ids: readonly ParticipantId[]): Promise<Set<ParticipantId>>;
 }
 
 export interface RefreshToken {

@@ -30,6 +30,14 @@ export function accountsContract(uow: () => UnitOfWork): void {
       expect(await uow().reads.participants.findByLogin('bob')).toBeNull();
     });
 
+    it('tells which ids have an account', async () => {
+      const alice = await stored(uow(), aParticipant('alice'));
+      const ghost = aParticipant('ghost');
+      const found = await uow().reads.participants.existing([ghost.id, alice.id, alice.id, 'not-a-uuid' as typeof alice.id]);
+      expect(found).toEqual(new Set([alice.id]));
+      expect(await uow().reads.participants.existing([])).toEqual(new Set());
+    });
+
     it('counts admins', async () => {
       expect(await uow().reads.participants.countAdmins()).toBe(0);
       await stored(uow(), aParticipant('root', { admin: true }));

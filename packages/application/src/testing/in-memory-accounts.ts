@@ -32,6 +32,10 @@ export function inMemoryParticipants(session: Session): ParticipantRepository {
     async countAdmins() {
       return all().filter((p) => p.role === 'admin').length;
     },
+    async existing(ids) {
+      session.check();
+      return new Set(ids.filter((id) => session.store().participants.has(id)));
+    },
   };
 }
 
