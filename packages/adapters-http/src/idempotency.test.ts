@@ -1,4 +1,5 @@
-import { BallotBatches, type Deps, type UnitOfWork } from '@fairdraw/application';
+import { BallotBatches, type Deps } from '@fairdraw/application';
+import { withRepositories } from '@fairdraw/application/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { FakeDeps } from './test-support/fakes.js';
 import { expectProblem, type Harness, harness } from './test-support/harness.js';
@@ -95,17 +96,9 @@ describe('Idempotency-Key on POST /lotteries/{id}/ballots', () => {
   it('409 IDEMPOTENCY_IN_PROGRESS while another request holds the key', async () => {
     // The store reports the key as locked by a concurrent transaction.
     const keyHeld = (deps: FakeDeps): Deps => {
-      const uow: UnitOfWork = {
-        reads: deps.uow.reads,
-        isOpen: () => deps.uow.isOpen(),
-        run: (work) =>
-          deps.uow.run((repos) =>
-            work({
-              ...repos,
-              idempotency: { ...repos.idempotency, tryLock: async () => false, tryLockMany: async (keys) => keys.map(() => false) },
-            }),
-          ),
-      };
+      const uow = withRepositories(deps.uow, (repos) => ({
+        idempotency: { ...repos.idempotency, tryLock: async () => false, tryLockMany: async (keys) => keys.map(() => false) },
+      }));
       return { ...deps, uow, ballotBatches: new BallotBatches(uow) };
     };
     h = await harness({ wrapDeps: keyHeld });

@@ -12,7 +12,7 @@ import type { UnitOfWork } from './ports/repositories.js';
 import { registerParticipant } from './register-participant.js';
 import type { IdempotentResponse } from './run-idempotent.js';
 import { type SubmitBallots, submitBallots, submitBallotsOnce } from './submit-ballots.js';
-import { testDeps } from './testing/index.js';
+import { testDeps, withRepositories } from './testing/index.js';
 
 async function setup(lottery: Parameters<typeof createLottery>[1] = {}) {
   const deps = testDeps();
@@ -36,23 +36,15 @@ const codeOf = (result: PromiseSettledResult<unknown>) =>
 /** A pool of two sold out through batches whose sealing transaction fails. */
 async function soldOutUnsealed() {
   const deps = testDeps();
-  const failing: UnitOfWork = {
-    reads: deps.uow.reads,
-    isOpen: () => deps.uow.isOpen(),
-    // Streaming entries is what sealing does and issuing does not: refuse just that.
-    run: (work) =>
-      deps.uow.run((repos) =>
-        work({
-          ...repos,
-          ballots: {
-            ...repos.ballots,
-            streamEntries: () => {
-              throw new Error('database went away while sealing');
-            },
-          },
-        }),
-      ),
-  };
+  // Streaming entries is what sealing does and issuing does not: refuse just that.
+  const failing = withRepositories(deps.uow, (repos) => ({
+    ballots: {
+      ...repos.ballots,
+      streamEntries: () => {
+        throw new Error('database went away while sealing');
+      },
+    },
+  }));
   const heard: unknown[] = [];
   const broken = { ...deps, uow: failing, ballotBatches: new BallotBatches(failing, { onSealError: (e) => heard.push(e) }) };
   const lottery = await createLottery(deps, { ticketLimit: 2, entry: { guests: true } });
@@ -118,26 +110,18 @@ describe('ballots submitted together', () => {
     const { deps, command, stored } = await setup();
     let failures = 0;
     // The store refuses any write of more than one ballot once: the shared turn fails, not the requests.
-    const flaky: UnitOfWork = {
-      reads: deps.uow.reads,
-      isOpen: () => deps.uow.isOpen(),
-      run: (work) =>
-        deps.uow.run((repos) =>
-          work({
-            ...repos,
-            ballots: {
-              ...repos.ballots,
-              addMany: async (ballots) => {
-                if (ballots.length > 1 && failures === 0) {
-                  failures += 1;
-                  throw new Error('could not extend file');
-                }
-                return repos.ballots.addMany(ballots);
-              },
-            },
-          }),
-        ),
-    };
+    const flaky = withRepositories(deps.uow, (repos) => ({
+      ballots: {
+        ...repos.ballots,
+        addMany: async (ballots) => {
+          if (ballots.length > 1 && failures === 0) {
+            failures += 1;
+            throw new Error('could not extend file');
+          }
+          return repos.ballots.addMany(ballots);
+        },
+      },
+    }));
     const d = { ...deps, uow: flaky, ballotBatches: new BallotBatches(flaky) };
     const results = await Promise.allSettled([1, 2, 3, 4].map(() => submitBallots(d, command())));
     expect(results.map(codeOf)).toEqual(['ok', 'ok', 'ok', 'ok']);
@@ -266,6 +250,34 @@ describe('ballots submitted together', () => {
     await expect(submitBallotsOnce(deps, command(), { ...once, fingerprint: 'other' }, respond)).rejects.toMatchObject({
       code: 'IDEMPOTENCY_KEY_REUSED',
     });
+  });
+});
+
+describe('Idempotency-Keys in a turn', () => {
+  it('are locked and read once for the whole turn and saved once, not three times per request', async () => {
+    const { deps, alice, command, stored } = await setup();
+    const calls: string[] = [];
+    const counting = withRepositories(deps.uow, (repos) => ({
+      idempotency: Object.fromEntries(
+        Object.entries(repos.idempotency).map(([name, fn]: [string, (...a: unknown[]) => unknown]) => [
+          name,
+          (...args: unknown[]) => {
+            calls.push(name);
+            return fn(...args);
+          },
+        ]),
+      ) as unknown as typeof repos.idempotency,
+    }));
+    const keyed = { ...deps, uow: counting, ballotBatches: new BallotBatches(counting) };
+    const respond = (ballots: { ballot: { ticketNumber: number } }[]) => ({ status: 201, body: String(ballots[0]?.ballot.ticketNumber) });
+    const send = (key: string) => submitBallotsOnce(keyed, command(), { scope: `participant:${alice.id}`, key, fingerprint: 'f' }, respond);
+    const first = await Promise.all(Array.from({ length: 20 }, (_, i) => send(`k-${i}`)));
+    expect(first.map((r) => r.replayed)).toEqual(Array(20).fill(false));
+    // The first request runs alone, the other 19 share the next turn.
+    expect(calls).toEqual(['tryLockMany', 'findMany', 'saveMany', 'tryLockMany', 'findMany', 'saveMany']);
+    const again = await Promise.all(Array.from({ length: 20 }, (_, i) => send(`k-${i}`)));
+    expect(again).toEqual(first.map((r) => ({ ...r, replayed: true })));
+    expect(await stored()).toHaveLength(20);
   });
 });
 

@@ -3,6 +3,7 @@ import type { UnitOfWork } from './ports/repositories.js';
 import { runScheduledDraws, ScheduledDrawsFailed } from './run-scheduled-draws.js';
 import { createInMemoryUnitOfWork } from './testing/in-memory-unit-of-work.js';
 import { testDeps } from './testing/test-deps.js';
+import { withRepositories } from './testing/wrapped-unit-of-work.js';
 
 const daily = { dailyLotteries: true, daysAhead: 7 };
 
@@ -110,23 +111,15 @@ describe('runScheduledDraws: failures', () => {
     const store = createInMemoryUnitOfWork();
     const broken = { draws: true };
     // The store refuses draws while `broken.draws` is set, as a database that is down would.
-    const uow: UnitOfWork = {
-      reads: store.reads,
-      isOpen: () => store.isOpen(),
-      run: (work) =>
-        store.run((repos) =>
-          work({
-            ...repos,
-            draws: {
-              ...repos.draws,
-              add: async (record) => {
-                if (broken.draws) throw new Error('connection terminated');
-                return repos.draws.add(record);
-              },
-            },
-          }),
-        ),
-    };
+    const uow = withRepositories(store, (repos) => ({
+      draws: {
+        ...repos.draws,
+        add: async (record) => {
+          if (broken.draws) throw new Error('connection terminated');
+          return repos.draws.add(record);
+        },
+      },
+    }));
     const deps = { ...testDeps({ timeZone: 'UTC', now: '2030-01-10T12:00:00.000Z', uow: store }), uow };
     await runScheduledDraws(deps, { dailyLotteries: true, daysAhead: 2 });
     deps.clock.set('2030-01-11T00:00:00.000Z');
