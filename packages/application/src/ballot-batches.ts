@@ -16,9 +16,9 @@ export interface BallotTurn {
   /** Ballots issued by a request, written when the turn ends. */
   stage(ballots: readonly Ballot[]): void;
   /**
-   * UNAUTHORIZED for a participant whose account is gone (a token outlived it). Checked for the
-   * whole turn at its start, so that such a request fails alone instead of failing the turn's
-   * INSERT, which would run every request of the turn again one by one.
+   * UNAUTHORIZED for a participant whose account is gone (a token outlived it). Such a ballot
+   * makes the turn's INSERT fail; the turn then runs again with the accounts checked at its
+   * start, so that it fails alone (one extra transaction, not one per neighbour).
    */
   requireAccount(participantId: ParticipantId | null): void;
   /** The turn's Idempotency-Keys, read at its start and saved at its end (turn-idempotency.ts). */
@@ -255,7 +255,7 @@ export class BallotBatches implements BallotQueue {
     return queue.splice(0, size);
   }
 
-  private async serve(lotteryId: LotteryId, batch: readonly Waiting[]): Promise<void> {
+  private async serve(lotteryId: LotteryId, batch: readonly Waiting[], checkAccounts = false): Promise<void> {
     let outcomes: Outcome[];
     let soldOut: boolean;
     // Set once the turn's work is done: a failure after it is the COMMIT's, whose outcome is
@@ -269,7 +269,7 @@ export class BallotBatches implements BallotQueue {
         await turn.idempotency.prefetch(batch.flatMap((w) => (w.idempotencyKey ? [w.idempotencyKey] : [])));
         const entrants = batch.flatMap((w) => (w.entrant ? [w.entrant] : []));
         if (lotteryFound) await turn.prefetchCounts(entrants);
-        if (lotteryFound && batch.length > 1) await turn.checkAccounts(entrants);
+        if (lotteryFound && checkAccounts) await turn.checkAccounts(entrants);
         const done: Outcome[] = [];
         for (const waiting of batch) {
           const issuedBefore = turn.issued();
@@ -289,6 +289,12 @@ export class BallotBatches implements BallotQueue {
     } catch (error) {
       if (batch.length === 1 || committing) {
         for (const waiting of batch) waiting.reject(error);
+        return;
+      }
+      // The ballots' foreign key refused a participant whose account is gone (a token outlived
+      // it): run the turn again once, checking accounts first, so that only that request fails.
+      if (!checkAccounts && error instanceof DomainError && error.code === 'UNAUTHORIZED') {
+        await this.serve(lotteryId, batch, true);
         return;
       }
       for (const waiting of batch) await this.serve(lotteryId, [waiting]);
