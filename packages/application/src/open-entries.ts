@@ -10,6 +10,10 @@ import { getLottery } from './get-lottery.js';
 export async function openEntries(deps: Deps, command: { lotteryId: LotteryId }): Promise<AsyncIterable<string>> {
   const lottery = await getLottery(deps, command);
   if (lottery.statusAt(deps.clock.now()) === 'open') fail('LOTTERY_NOT_CLOSED', 'entries are published once the lottery closes');
+  // Due but not yet closed: a turn that took the lock before the closing instant may still be
+  // committing ballots it was right to accept. Taking the lock once waits for it; any later turn
+  // reads the clock after the lock and refuses, so what is streamed next is final.
+  if (lottery.toState().status === 'open') await deps.uow.run((repos) => repos.lotteries.lock(lottery.id));
   const entries = deps.uow.reads.ballots.streamEntries(lottery.id);
   return (async function* lines() {
     for await (const entry of entries) yield entryLine(entry.ticketNumber, entry.ballotId);
