@@ -8,7 +8,7 @@ import {
   unmovedPositionOf,
   unmovedTicketAt,
 } from '@fairdraw/domain';
-import type { BallotTurn, TurnRequest } from './ballot-batches.js';
+import type { BallotTurn, TurnRequest } from './ballot-turn.js';
 import type { Deps } from './deps.js';
 import type { Ballot, Repositories } from './ports/repositories.js';
 import { type IdempotencyRequest, type IdempotentResponse, idempotently } from './run-idempotent.js';
