@@ -1,52 +1,26 @@
-import type { Runtime } from '@fairdraw/api';
 import { dateIn } from '@fairdraw/domain';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildWorker, spawnCompiled } from './testing/child-worker.js';
-import {
-  drawRows,
-  freshDatabase,
-  lotteryClosingSoon,
-  lotteryStatus,
-  pastClosing,
-  type Stack,
-  startStack,
-  type TestDatabase,
-  testRuntime,
-  workerEnv,
-} from './testing/stack.js';
+import { describe, expect, it } from 'vitest';
+import { spawnCompiled } from './testing/child-worker.js';
+import { drawRows, lotteryClosingSoon, lotteryStatus, pastClosing, useRuntimeStack, workerEnv } from './testing/stack.js';
 
-let stack: Stack;
-let database: TestDatabase;
-let runtime: Runtime;
-
-beforeAll(async () => {
-  buildWorker();
-  stack = await startStack();
-  database = await freshDatabase(stack.postgres);
-  runtime = await testRuntime(database, stack.redis);
-});
-afterAll(async () => {
-  await runtime?.close();
-  await database?.db.destroy();
-  await stack?.stop();
-});
+const shared = useRuntimeStack();
 
 async function closeAndDraw(args: string[], extra: Record<string, string> = {}) {
-  const run = spawnCompiled('close-and-draw', workerEnv(database, stack.redis, extra), args);
+  const run = spawnCompiled('close-and-draw', workerEnv(shared.database, shared.stack.redis, extra), args);
   const { code } = await run.exited;
   return { code, output: run.output() };
 }
 
 describe('pnpm close-and-draw', () => {
   it('runs the scheduled job once and prints what it provisioned, closed and drew', async () => {
-    const lottery = await lotteryClosingSoon(runtime.deps, 1_000, 2);
+    const lottery = await lotteryClosingSoon(shared.runtime.deps, 1_000, 2);
     await pastClosing(lottery);
     const yesterday = dateIn(new Date(Date.now() - 86_400_000), 'UTC');
 
     // --date limits the run to what was due by the end of that date: nothing yet.
     const limited = await closeAndDraw(['--date', yesterday]);
     expect(limited).toEqual({ code: 0, output: 'nothing was due\n' });
-    expect(await lotteryStatus(runtime.deps, lottery)).toBe('open');
+    expect(await lotteryStatus(shared.runtime.deps, lottery)).toBe('open');
 
     const first = await closeAndDraw([], { DAILY_LOTTERIES: 'true', DAILY_LOTTERY_DAYS_AHEAD: '2' });
     expect(first.code).toBe(0);
@@ -54,11 +28,11 @@ describe('pnpm close-and-draw', () => {
     expect(lines.filter((l) => l.startsWith('provisioned '))).toHaveLength(2);
     expect(lines).toContain(`closed and drew no date ${lottery.toState().name} (${lottery.id}): 2 entries, 1 winner`);
     expect(lines.some((l) => /^ {2}#1 Winner: ticket [12] \(ballot [0-9a-f-]{36}, player-/.test(l))).toBe(true);
-    expect(await lotteryStatus(runtime.deps, lottery)).toBe('drawn');
+    expect(await lotteryStatus(shared.runtime.deps, lottery)).toBe('drawn');
 
     const again = await closeAndDraw([], { DAILY_LOTTERIES: 'true', DAILY_LOTTERY_DAYS_AHEAD: '2' });
     expect(again).toEqual({ code: 0, output: 'nothing was due\n' });
-    expect(await drawRows(database, lottery)).toBe(1);
+    expect(await drawRows(shared.database, lottery)).toBe(1);
   });
 
   it('rejects a malformed date with usage help', async () => {

@@ -1,45 +1,27 @@
-import type { Runtime } from '@fairdraw/api';
 import type { Lottery } from '@fairdraw/domain';
 import { Redis } from 'ioredis';
 import { sql } from 'kysely';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { buildWorker, spawnCompiled, type WorkerProcess } from './testing/child-worker.js';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { spawnCompiled, type WorkerProcess } from './testing/child-worker.js';
 import {
   drawRows,
   emptyDatabase,
   eventually,
-  freshDatabase,
   lotteryClosingSoon,
   lotteryStatus,
   pastClosing,
-  type Stack,
-  startStack,
-  type TestDatabase,
-  testRuntime,
+  useRuntimeStack,
   workerEnv,
 } from './testing/stack.js';
 
-let stack: Stack;
-let database: TestDatabase;
-let runtime: Runtime;
+const shared = useRuntimeStack();
 const children: WorkerProcess[] = [];
 const locks: { release: () => void; done: Promise<void> }[] = [];
 
-beforeAll(async () => {
-  buildWorker();
-  stack = await startStack();
-  database = await freshDatabase(stack.postgres);
-  runtime = await testRuntime(database, stack.redis);
-});
-afterAll(async () => {
-  await runtime?.close();
-  await database?.db.destroy();
-  await stack?.stop();
-});
 beforeEach(async () => {
-  await emptyDatabase(database.db);
+  await emptyDatabase(shared.database.db);
   // The compiled worker always uses the same queue: start each test from an empty Redis.
-  const redis = new Redis(stack.redis.url);
+  const redis = new Redis(shared.stack.redis.url);
   await redis.flushall();
   redis.disconnect();
 });
@@ -56,13 +38,13 @@ afterEach(async () => {
 
 function startWorker(): WorkerProcess {
   // The cron stays quiet: these tests are about the catch-up job and what happens to it.
-  const worker = spawnCompiled('main', workerEnv(database, stack.redis, { DRAW_CRON: '0 0 0 1 1 *', LOG_LEVEL: 'info' }));
+  const worker = spawnCompiled('main', workerEnv(shared.database, shared.stack.redis, { DRAW_CRON: '0 0 0 1 1 *', LOG_LEVEL: 'info' }));
   children.push(worker);
   return worker;
 }
 
 async function dueLottery(): Promise<Lottery> {
-  const lottery = await lotteryClosingSoon(runtime.deps, 1_000);
+  const lottery = await lotteryClosingSoon(shared.runtime.deps, 1_000);
   await pastClosing(lottery);
   return lottery;
 }
@@ -77,7 +59,7 @@ function holdDrawsTable(): { release: () => void; done: Promise<void> } {
   const held = new Promise<void>((resolve) => {
     release = resolve;
   });
-  const done = database.db.transaction().execute(async (trx) => {
+  const done = shared.database.db.transaction().execute(async (trx) => {
     await sql`lock table draws in exclusive mode`.execute(trx);
     await held;
   });
@@ -89,7 +71,7 @@ function holdDrawsTable(): { release: () => void; done: Promise<void> } {
 async function drawsWaitingOnTheLock(): Promise<number> {
   const { rows } = await sql<{ n: string }>`
     select count(*) as n from pg_stat_activity
-    where datname = current_database() and wait_event_type = 'Lock' and query ilike 'insert into "draws"%'`.execute(database.db);
+    where datname = current_database() and wait_event_type = 'Lock' and query ilike 'insert into "draws"%'`.execute(shared.database.db);
   return Number(rows[0]?.n ?? 0);
 }
 
@@ -106,19 +88,19 @@ describe('the worker process', () => {
     await lock.done;
     // The dead worker's transaction never commits: its server session ends with the connection.
     await eventually(async () => (await drawsWaitingOnTheLock()) === 0, 'the killed session to end');
-    expect(await drawRows(database, lottery)).toBe(0);
-    expect(await lotteryStatus(runtime.deps, lottery)).toBe('open');
+    expect(await drawRows(shared.database, lottery)).toBe(0);
+    expect(await lotteryStatus(shared.runtime.deps, lottery)).toBe('open');
 
     const second = startWorker();
     await eventually(
-      async () => (await lotteryStatus(runtime.deps, lottery)) === 'drawn',
+      async () => (await lotteryStatus(shared.runtime.deps, lottery)) === 'drawn',
       `the restarted worker's draw\n${second.output()}`,
     );
-    expect(await drawRows(database, lottery)).toBe(1);
+    expect(await drawRows(shared.database, lottery)).toBe(1);
 
     second.child.kill('SIGTERM');
     expect(await second.exited).toEqual({ code: 0, signal: null });
-    expect(await drawRows(database, lottery)).toBe(1);
+    expect(await drawRows(shared.database, lottery)).toBe(1);
   });
 
   it('finishes the running job on SIGTERM before it exits, and closes its connections', async () => {
@@ -135,14 +117,14 @@ describe('the worker process', () => {
     await lock.done;
 
     expect(await worker.exited).toEqual({ code: 0, signal: null });
-    expect(await drawRows(database, lottery)).toBe(1);
-    expect(await lotteryStatus(runtime.deps, lottery)).toBe('drawn');
+    expect(await drawRows(shared.database, lottery)).toBe(1);
+    expect(await lotteryStatus(shared.runtime.deps, lottery)).toBe('drawn');
     // Logged only after the queue, Redis and the database pool were closed.
     expect(worker.logs.map((l) => l.msg)).toContain('stopped');
   });
 
   it('refuses to start without REDIS_URL, saying why', async () => {
-    const { REDIS_URL: _, ...env } = workerEnv(database, stack.redis);
+    const { REDIS_URL: _, ...env } = workerEnv(shared.database, shared.stack.redis);
     const worker = spawnCompiled('main', env);
     children.push(worker);
     expect((await worker.exited).code).toBe(1);

@@ -5,6 +5,8 @@ import { startTestRedis, type TestRedis } from '@fairdraw/api/testing';
 import { createLottery, type Deps, registerParticipant, submitBallots } from '@fairdraw/application';
 import type { Lottery } from '@fairdraw/domain';
 import { sql } from 'kysely';
+import { afterAll, beforeAll } from 'vitest';
+import { buildWorker } from './child-worker.js';
 
 /** What the worker's integration tests run against: a real PostgreSQL and a real Redis. */
 export interface Stack {
@@ -51,6 +53,47 @@ export function testRuntime(database: TestDatabase, redis: TestRedis, extra: Rec
 }
 
 export { emptyDatabase, freshDatabase, type TestDatabase };
+
+/** A stack, a fresh database on it and the service's runtime over them, as a file's tests share them. */
+export interface RuntimeStack {
+  readonly stack: Stack;
+  readonly database: TestDatabase;
+  readonly runtime: Runtime;
+}
+
+/**
+ * Registers the hooks that start them before the file's tests (building the compiled worker
+ * first, for the tests that spawn it) and stop them after; read the fields inside tests only.
+ */
+export function useRuntimeStack(): RuntimeStack {
+  const parts: { -readonly [K in keyof RuntimeStack]?: RuntimeStack[K] } = {};
+  beforeAll(async () => {
+    buildWorker();
+    parts.stack = await startStack();
+    parts.database = await freshDatabase(parts.stack.postgres);
+    parts.runtime = await testRuntime(parts.database, parts.stack.redis);
+  });
+  afterAll(async () => {
+    await parts.runtime?.close();
+    await parts.database?.db.destroy();
+    await parts.stack?.stop();
+  });
+  return {
+    get stack() {
+      return parts.stack ?? never();
+    },
+    get database() {
+      return parts.database ?? never();
+    },
+    get runtime() {
+      return parts.runtime ?? never();
+    },
+  };
+}
+
+function never(): never {
+  throw new Error('the stack is read before beforeAll started it');
+}
 
 /** A lottery with `ballots` entries that closes `closesInMs` from now. */
 export async function lotteryClosingSoon(deps: Deps, closesInMs: number, ballots = 3): Promise<Lottery> {
