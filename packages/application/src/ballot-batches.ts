@@ -123,26 +123,7 @@ export class BallotBatches implements BallotQueue {
     let committing = false;
     try {
       ({ outcomes, soldOut } = await this.uow.run(async (repos) => {
-        const locked = await repos.lotteries.lock(lotteryId);
-        const lotteryFound = locked !== null;
-        const turn = new OpenTurn(repos, locked);
-        await turn.idempotency.prefetch(batch.flatMap((w) => (w.idempotencyKey ? [w.idempotencyKey] : [])));
-        const entrants = batch.flatMap((w) => (w.entrant ? [w.entrant] : []));
-        if (lotteryFound) await turn.prefetchCounts(entrants);
-        if (lotteryFound && checkAccounts) await turn.checkAccounts(entrants);
-        const done: Outcome[] = [];
-        for (const waiting of batch) {
-          const issuedBefore = turn.issued();
-          try {
-            done.push({ ok: true, value: await waiting.work(turn) });
-          } catch (error) {
-            // A refusal leaves nothing behind only when it came before its request issued
-            // anything; otherwise (or when it is alone) the transaction must roll back.
-            if (!(error instanceof DomainError) || batch.length === 1 || turn.issued() !== issuedBefore) throw error;
-            done.push({ ok: false, error });
-          }
-        }
-        const result = { outcomes: done, soldOut: await turn.end('later') };
+        const result = await this.turn(repos, lotteryId, batch, checkAccounts);
         committing = true;
         return result;
       }));
@@ -166,6 +147,30 @@ export class BallotBatches implements BallotQueue {
       else waiting.reject(outcome?.error);
     });
     if (soldOut) void this.sealSoldOut(lotteryId);
+  }
+
+  /** One transaction's work: every request of the batch in order, then the turn's writes. */
+  private async turn(
+    repos: Repositories,
+    lotteryId: LotteryId,
+    batch: readonly Waiting[],
+    checkAccounts: boolean,
+  ): Promise<{ outcomes: Outcome[]; soldOut: boolean }> {
+    const turn = new OpenTurn(repos, await repos.lotteries.lock(lotteryId));
+    await turn.readAhead(batch, { checkAccounts });
+    const outcomes: Outcome[] = [];
+    for (const waiting of batch) {
+      const issuedBefore = turn.issued();
+      try {
+        outcomes.push({ ok: true, value: await waiting.work(turn) });
+      } catch (error) {
+        // A refusal leaves nothing behind only when it came before its request issued
+        // anything; otherwise (or when it is alone) the transaction must roll back.
+        if (!(error instanceof DomainError) || batch.length === 1 || turn.issued() !== issuedBefore) throw error;
+        outcomes.push({ ok: false, error });
+      }
+    }
+    return { outcomes, soldOut: await turn.end('later') };
   }
 
   sealSoldOut(asked: LotteryId): Promise<void> {

@@ -83,21 +83,31 @@ export class OpenTurn implements BallotTurn {
     return stored + (this.stagedBy.get(holder) ?? 0);
   }
 
-  /** Reads, in one round trip, the counts that the turn's requests will check. */
-  async prefetchCounts(entrants: readonly Entrant[]): Promise<void> {
+  /**
+   * Reads at the turn's start what its requests will check, one round trip per kind for all of
+   * them: their Idempotency-Keys, the entry counts the lottery limits and, when asked, accounts.
+   */
+  async readAhead(requests: readonly TurnRequest[], options: { checkAccounts: boolean }): Promise<void> {
+    await this.idempotency.prefetch(requests.flatMap((r) => (r.idempotencyKey ? [r.idempotencyKey] : [])));
+    if (this.found === null) return;
+    const entrants = requests.flatMap((r) => (r.entrant ? [r.entrant] : []));
+    await this.readCounts(this.found, entrants);
+    if (options.checkAccounts) await this.checkAccounts(entrants);
+  }
+
+  private async readCounts(lottery: Lottery, entrants: readonly Entrant[]): Promise<void> {
     const holders = new Set<string>();
     for (const { participantId, ipHash } of entrants) {
       if (participantId !== null) holders.add(holderOf.participant(participantId));
       if (ipHash !== null) holders.add(holderOf.address(ipHash));
     }
     const wanted = [...holders].filter((h) => this.limits(h) && !this.counted.has(h));
-    if (this.found === null || wanted.length === 0) return;
-    const counts = await this.repos.entryCounts.read(this.found.id, wanted);
+    if (wanted.length === 0) return;
+    const counts = await this.repos.entryCounts.read(lottery.id, wanted);
     for (const [i, holder] of wanted.entries()) this.counted.set(holder, counts[i] ?? 0);
   }
 
-  /** Finds, in one round trip, the turn's participants whose account is gone. */
-  async checkAccounts(entrants: readonly Entrant[]): Promise<void> {
+  private async checkAccounts(entrants: readonly Entrant[]): Promise<void> {
     const ids = [...new Set(entrants.flatMap((e) => (e.participantId === null ? [] : [e.participantId])))];
     if (ids.length === 0) return;
     const existing = await this.repos.participants.existing(ids);
