@@ -11,7 +11,27 @@ const duration = z
   });
 
 const flag = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+/** `a, b,c` → ['a', 'b', 'c']; unset or empty → []. */
+const commaList = z
+  .string()
+  .optional()
+  .transform((v) =>
+    (v ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+  );
 const optional = z.string().trim().min(1).optional().catch(undefined);
+
+/** `https://shop.example` or `http://127.0.0.1:8080`: what browsers send as Origin, exactly. */
+function isOrigin(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && url.origin === value;
+  } catch {
+    return false;
+  }
+}
 
 /** Every environment variable the service reads (API.md "Settings"), parsed once at start-up. */
 const settingsSchema = z.object({
@@ -26,15 +46,7 @@ const settingsSchema = z.object({
   REFRESH_TOKEN_TTL: duration.prefault('30d'),
   ADMIN_USERNAME: optional,
   ADMIN_PASSWORD: optional,
-  ADMIN_IP_ALLOWLIST: z
-    .string()
-    .optional()
-    .transform((v) =>
-      (v ?? '')
-        .split(',')
-        .map((s) => s.trim())
-        .filter(Boolean),
-    ),
+  ADMIN_IP_ALLOWLIST: commaList,
   TRUST_PROXY: flag.prefault('false'),
   SERVICE_TIMEZONE: z.string().default('UTC').refine(isValidTimeZone, 'SERVICE_TIMEZONE must be an IANA time zone'),
   DRAW_CRON: z.string().default('0 0 * * *'),
@@ -45,6 +57,10 @@ const settingsSchema = z.object({
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
   AUTH_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(120),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).default(20),
+  CORS_ORIGINS: commaList.pipe(
+    z.array(z.string().refine(isOrigin, 'each of CORS_ORIGINS must be an origin such as https://shop.example (no path, no *)')),
+  ),
+  WEBHOOK_ALLOW_PRIVATE: flag.prefault('false'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

@@ -8,6 +8,7 @@ import { installErrorHandling } from './errors/error-handler.js';
 import { clientErrorHandler, frameworkErrors, refuseWhileClosing } from './errors/outside-routes.js';
 import { responseCipher } from './idempotency/response-cipher.js';
 import { registerApiDocs } from './plugins/api-docs.js';
+import { registerCors } from './plugins/cors.js';
 import { acceptJsonOnly, BODY_LIMIT_BYTES } from './plugins/json-body.js';
 import { type RateLimitSettings, registerRateLimits } from './plugins/rate-limits.js';
 import { installSecurityHeaders } from './plugins/security-headers.js';
@@ -37,6 +38,8 @@ export interface ServerOptions {
   readonly responseSecret: string;
   /** Named checks, each 'ok' or a reason; anything else makes /health/ready a 503. */
   readonly readiness: Readiness;
+  /** CORS_ORIGINS: origins (scheme://host[:port]) allowed on the endpoints that are not public reads. */
+  readonly corsOrigins?: readonly string[] | undefined;
   /** More routes on the same server (the /verify page), registered after the API's. */
   readonly extend?: ((app: FastifyInstance) => Promise<void> | void) | undefined;
 }
@@ -59,6 +62,8 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   acceptJsonOnly(app);
 
   installSecurityHeaders(app);
+  // Before the rate limits, so that a page on another origin can read a 429 too.
+  await registerCors(app, options.corsOrigins ?? []);
   const authRateLimit = await registerRateLimits(app, {
     perMinute: options.rateLimitPerMinute,
     authPerMinute: options.authRateLimitPerMinute ?? Math.max(1, Math.floor(options.rateLimitPerMinute / 5)),

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
-import helmet from 'helmet';
+import helmet, { type HelmetOptions } from 'helmet';
+import { corsGroupOf } from './cors.js';
 
 /**
  * Helmet's headers on every response, with a policy the pages we serve can live with: Swagger UI
@@ -11,9 +12,12 @@ import helmet from 'helmet';
  * plugin `require`s helmet, which resolves to helmet's ESM build under the test runner's
  * `import` condition and is then not a function. A route may still set its own
  * Content-Security-Policy with `reply.header`, which takes precedence.
+ *
+ * Public reads (cors.ts) are meant to be fetched by pages of other origins, so they alone carry
+ * `Cross-Origin-Resource-Policy: cross-origin` instead of helmet's `same-origin`.
  */
 export function installSecurityHeaders(app: FastifyInstance): void {
-  const applyHeaders = helmet({
+  const options: HelmetOptions = {
     contentSecurityPolicy: {
       useDefaults: true,
       directives: {
@@ -25,8 +29,11 @@ export function installSecurityHeaders(app: FastifyInstance): void {
         'upgrade-insecure-requests': null,
       },
     },
-  });
+  };
+  const restricted = helmet(options);
+  const publicRead = helmet({ ...options, crossOriginResourcePolicy: { policy: 'cross-origin' } });
   app.addHook('onRequest', (request, reply, done) => {
+    const applyHeaders = corsGroupOf(request.method, request.url) === 'public-read' ? publicRead : restricted;
     applyHeaders(request.raw, reply.raw, (error?: unknown) => done(error instanceof Error ? error : undefined));
   });
 }
