@@ -1,10 +1,21 @@
 import { resolve } from 'node:path';
 import { createDatabase, createPostgresUnitOfWork, migrateToLatest, startEmbeddedPostgres } from '@fairdraw/adapters-postgres';
-import { BallotBatches, cryptoRandom, type Deps, hmacHasher, systemClock } from '@fairdraw/application';
+import {
+  BallotBatches,
+  cryptoRandom,
+  type Deps,
+  hmacHasher,
+  type PaymentProvider,
+  simulatedPayments,
+  systemClock,
+} from '@fairdraw/application';
 import { sql } from 'kysely';
 import { argon2Hasher } from './argon2-hasher.js';
 import { deriveKey, jwtSecret } from './secrets.js';
 import type { Settings } from './settings.js';
+
+/** PAYMENTS: the deposit providers there are (a real one would be added here). */
+const paymentProviders: Readonly<Record<Settings['PAYMENTS'], PaymentProvider>> = { simulated: simulatedPayments };
 
 /**
  * What both processes share: the database (embedded when no DATABASE_URL is given), the
@@ -39,11 +50,12 @@ export async function startRuntime(settings: Settings, options: { migrate: boole
       random: cryptoRandom,
       passwords: argon2Hasher,
       keyed: hmacHasher(hashSecret),
-      settings: { timeZone: settings.SERVICE_TIMEZONE, refreshTokenTtlMs: settings.REFRESH_TOKEN_TTL },
+      settings: { timeZone: settings.SERVICE_TIMEZONE, refreshTokenTtlMs: settings.REFRESH_TOKEN_TTL, currency: settings.CURRENCY },
       ballotBatches: new BallotBatches(uow, {
         // Its draw seals it instead; the operator should still hear that the database refused.
         onSealError: (error) => console.warn(`sealing a sold-out lottery failed (its draw will seal it): ${String(error)}`),
       }),
+      payments: paymentProviders[settings.PAYMENTS],
     };
     return {
       deps,

@@ -61,6 +61,11 @@ const settingsSchema = z.object({
     z.array(z.string().refine(isOrigin, 'each of CORS_ORIGINS must be an origin such as https://shop.example (no path, no *)')),
   ),
   WEBHOOK_ALLOW_PRIVATE: flag.prefault('false'),
+  CURRENCY: z
+    .string()
+    .regex(/^[A-Z]{3}$/, 'CURRENCY must be an ISO 4217 code such as EUR')
+    .default('EUR'),
+  PAYMENTS: z.enum(['simulated']).default('simulated'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

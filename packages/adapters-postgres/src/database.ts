@@ -1,5 +1,5 @@
 import type { DrawWinner } from '@fairdraw/application';
-import type { LotteryStatus, Prize, Role } from '@fairdraw/domain';
+import type { LotteryStatus, Prize, Role, TransactionKind } from '@fairdraw/domain';
 import { type ColumnType, Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import Cursor from 'pg-cursor';
@@ -38,6 +38,8 @@ export interface LotteriesTable {
   guests: boolean;
   per_participant_limit: number | null;
   per_ip_limit: number | null;
+  ticket_price: number;
+  currency: string;
   seed: Buffer;
   commitment: string;
   entries_digest: string | null;
@@ -90,6 +92,31 @@ export interface IdempotencyKeysTable {
   created_at: Date;
 }
 
+export interface LedgerEntriesTable {
+  id: string;
+  participant_id: string;
+  seq: number;
+  kind: TransactionKind;
+  amount: number;
+  balance_before: number;
+  balance_after: number;
+  lottery_id: string | null;
+  ballot_count: number | null;
+  refund_of: string | null;
+  created_at: Date;
+  previous_seq: ColumnType<number | null, never, never>;
+  refunded_amount: ColumnType<number, never, never>;
+  paid_draw: ColumnType<string | null, never, never>;
+}
+
+export interface WalletsTable {
+  participant_id: string;
+  /** The latest entry's seq; null for a wallet with no entries. */
+  seq: number | null;
+  balance: number;
+  updated_at: Date | null;
+}
+
 export interface Database {
   participants: ParticipantsTable;
   refresh_tokens: RefreshTokensTable;
@@ -99,6 +126,8 @@ export interface Database {
   entry_counts: EntryCountsTable;
   draws: DrawsTable;
   idempotency_keys: IdempotencyKeysTable;
+  ledger_entries: LedgerEntriesTable;
+  wallets: WalletsTable;
 }
 
 const DATE_OID = 1082;

@@ -15,6 +15,7 @@ const UNIQUE: Readonly<Record<string, readonly [ErrorCode, string]>> = {
  */
 const FOREIGN: Readonly<Record<string, readonly [ErrorCode, string]>> = {
   ballots_participant_id_fkey: ['UNAUTHORIZED', 'no account has this token'],
+  wallets_participant_id_fkey: ['UNAUTHORIZED', 'no account has this token'],
 };
 
 const KNOWN: Readonly<Record<string, Readonly<Record<string, readonly [ErrorCode, string]>>>> = {

@@ -8,7 +8,7 @@ import { asDomainError, isUuid } from './errors.js';
 /** The status clients see at `asOf`: past its closing instant, an open lottery is closed. */
 function statusAt(status: LotteryStatus, asOf: Date | undefined) {
   return (eb: ExpressionBuilder<Database, 'lotteries'>) => {
-    if (asOf === undefined || status === 'drawn') return eb('status', '=', status);
+    if (asOf === undefined || status === 'drawn' || status === 'cancelled') return eb('status', '=', status);
     const due = eb.and([eb('status', '=', 'open'), eb('closes_at', '<=', asOf)]);
     if (status === 'closed') return eb.or([eb('status', '=', 'closed'), due]);
     return eb.and([eb('status', '=', 'open'), eb.or([eb('closes_at', 'is', null), eb('closes_at', '>', asOf)])]);
@@ -26,6 +26,8 @@ function toLottery(row: Selectable<LotteriesTable>): Lottery {
     ticketsIssued: row.tickets_issued,
     prizes: row.prizes,
     entry: { guests: row.guests, perParticipantLimit: row.per_participant_limit, perIpLimit: row.per_ip_limit },
+    ticketPrice: row.ticket_price,
+    currency: row.currency,
     seed: new Uint8Array(row.seed),
     commitment: row.commitment,
     entriesDigest: row.entries_digest,
@@ -49,6 +51,8 @@ function toRow(s: LotteryState): Insertable<LotteriesTable> {
     guests: s.entry.guests,
     per_participant_limit: s.entry.perParticipantLimit,
     per_ip_limit: s.entry.perIpLimit,
+    ticket_price: s.ticketPrice,
+    currency: s.currency,
     seed: Buffer.from(s.seed),
     commitment: s.commitment,
     entries_digest: s.entriesDigest,
@@ -108,6 +112,8 @@ export function postgresLotteries(db: Kysely<Database>): LotteryRepository {
         .selectFrom('lotteries')
         .select('id')
         .where('status', '<>', 'drawn')
+        // The schedule skips cancelled lotteries (kept apart so the partial index still applies).
+        .where('status', '<>', 'cancelled')
         .where('closes_at', '<=', at)
         .orderBy('id')
         .execute();

@@ -8,6 +8,7 @@ import { postgresDraws } from './draws.js';
 import { postgresIdempotency } from './idempotency.js';
 import { postgresLotteries } from './lotteries.js';
 import { postgresPools } from './pools.js';
+import { postgresWallets } from './wallets.js';
 
 function postgresRepositories(db: Kysely<Database>): Repositories {
   return {
@@ -19,6 +20,7 @@ function postgresRepositories(db: Kysely<Database>): Repositories {
     pools: postgresPools(db),
     draws: postgresDraws(db),
     idempotency: postgresIdempotency(db),
+    wallets: postgresWallets(db),
   };
 }
 

@@ -1,4 +1,4 @@
-import { fail, type Lottery, type ParticipantId } from '@fairdraw/domain';
+import { fail, type Lottery, type ParticipantId, Wallet } from '@fairdraw/domain';
 import type { Ballot, IdempotencyKey, Repositories } from './ports/repositories.js';
 import type { IdempotencyStore } from './run-idempotent.js';
 import { sealEntries } from './seal-entries.js';
@@ -21,6 +21,12 @@ export interface BallotTurn {
    * start, so that it fails alone (one extra transaction, not one per neighbour).
    */
   requireAccount(participantId: ParticipantId | null): void;
+  /**
+   * The participant's wallet as this turn sees it, read once for all its requests: locked until
+   * the transaction ends on a priced lottery (its purchases are written when the turn ends),
+   * read without a lock on a free one (only to answer the balance).
+   */
+  walletOf(participantId: ParticipantId): Promise<Wallet>;
   /** The turn's Idempotency-Keys, read at its start and saved at its end (turn-idempotency.ts). */
   readonly idempotency: IdempotencyStore;
 }
@@ -56,6 +62,7 @@ export class OpenTurn implements BallotTurn {
   private readonly counted = new Map<string, number>();
   /** Participants of the turn's requests that have no account. */
   private readonly accountless = new Set<ParticipantId>();
+  private readonly wallets = new Map<ParticipantId, Wallet>();
   readonly idempotency: TurnIdempotency;
 
   constructor(
@@ -93,6 +100,27 @@ export class OpenTurn implements BallotTurn {
     const entrants = requests.flatMap((r) => (r.entrant ? [r.entrant] : []));
     await this.readCounts(this.found, entrants);
     if (options.checkAccounts) await this.checkAccounts(entrants);
+    await this.readWallets(
+      entrants.flatMap((e) => (e.participantId === null || this.accountless.has(e.participantId) ? [] : [e.participantId])),
+    );
+  }
+
+  /** A priced lottery locks the wallets it charges, all at once and in id order (see WalletRepository.lock). */
+  private async readWallets(ids: readonly ParticipantId[]): Promise<void> {
+    const wanted = [...new Set(ids)].filter((id) => !this.wallets.has(id));
+    if (wanted.length === 0 || this.found === null) return;
+    const { wallets } = this.repos;
+    const found = this.isPriced ? await wallets.lock(wanted) : await wallets.find(wanted);
+    for (const id of wanted) this.wallets.set(id, found.get(id) ?? Wallet.empty(id));
+  }
+
+  private get isPriced(): boolean {
+    return (this.found?.toState().ticketPrice ?? 0) > 0;
+  }
+
+  async walletOf(participantId: ParticipantId): Promise<Wallet> {
+    await this.readWallets([participantId]);
+    return this.wallets.get(participantId) ?? Wallet.empty(participantId);
   }
 
   private async readCounts(lottery: Lottery, entrants: readonly Entrant[]): Promise<void> {
@@ -150,6 +178,8 @@ export class OpenTurn implements BallotTurn {
     const lottery = this.found;
     if (lottery === null || this.staged.length === 0) return false;
     await this.repos.ballots.addMany(this.staged);
+    // The turn's purchases, in the transaction of their ballots.
+    if (this.isPriced) await this.repos.wallets.save([...this.wallets.values()]);
     const added = new Map([...this.stagedBy].filter(([holder]) => this.limits(holder)));
     if (added.size > 0) await this.repos.entryCounts.add(lottery.id, added);
     const soldOut = lottery.toState().status === 'closed';

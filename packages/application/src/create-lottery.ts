@@ -8,6 +8,8 @@ export interface CreateLottery {
   readonly ticketLimit?: number | null | undefined;
   readonly prizes?: readonly Prize[] | undefined;
   readonly entry?: Partial<EntryRules> | undefined;
+  /** Minor units of CURRENCY per ticket; 0 (free) when absent. */
+  readonly ticketPrice?: number | undefined;
 }
 
 export async function createLottery(deps: Deps, command: CreateLottery): Promise<Lottery> {
@@ -19,6 +21,8 @@ export async function createLottery(deps: Deps, command: CreateLottery): Promise
     ticketLimit: command.ticketLimit,
     prizes: command.prizes,
     entry: command.entry,
+    ticketPrice: command.ticketPrice,
+    currency: deps.settings.currency,
     // The commitment to this seed is published now; the seed itself only after the draw.
     seed: deps.random.bytes(SEED_BYTES),
     now: deps.clock.now(),

@@ -1,4 +1,5 @@
 import type { BallotQueue } from './ballot-batches.js';
+import type { PaymentProvider } from './ports/payments.js';
 import type { UnitOfWork } from './ports/repositories.js';
 import type { Clock, KeyedHasher, PasswordHasher, RandomSource } from './ports/system.js';
 
@@ -6,6 +7,8 @@ export interface Settings {
   /** IANA zone that defines calendar dates and midnight. */
   readonly timeZone: string;
   readonly refreshTokenTtlMs: number;
+  /** CURRENCY: the ISO 4217 code of every wallet and of new lotteries' prices. */
+  readonly currency: string;
 }
 
 /** Everything a use case may need; each use case takes the whole bag and uses what it names. */
@@ -19,4 +22,6 @@ export interface Deps {
   readonly settings: Settings;
   /** Groups concurrent ballots of one lottery into shared transactions; one per process. */
   readonly ballotBatches: BallotQueue;
+  /** PAYMENTS: where deposits come from. */
+  readonly payments: PaymentProvider;
 }

@@ -1,5 +1,6 @@
 import { fail, type LotteryId } from '@fairdraw/domain';
 import type { Deps } from './deps.js';
+import { payPrizes } from './pay-prizes.js';
 import type { DrawRecord } from './ports/repositories.js';
 import { sealEntries } from './seal-entries.js';
 import type { DrawView } from './views.js';
@@ -45,6 +46,14 @@ export async function drawLottery(deps: Deps, command: { lotteryId: LotteryId })
       }),
     };
     await repos.draws.add(record);
+    // Prize values go to the winners' wallets in this transaction, once (pay-prizes.ts).
+    await payPrizes(
+      deps,
+      repos,
+      lottery,
+      outcome.winners.map((w, i) => ({ rank: w.rank, participantId: ballots[i]?.participantId ?? null })),
+      now,
+    );
     await repos.lotteries.save(lottery);
     return { lottery, record };
   });

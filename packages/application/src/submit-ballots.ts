@@ -5,6 +5,7 @@ import {
   MAX_BALLOTS_PER_REQUEST,
   type Player,
   type PoolAnswer,
+  TransactionId,
   unmovedPositionOf,
   unmovedTicketAt,
 } from '@fairdraw/domain';
@@ -21,6 +22,14 @@ export interface SubmitBallots {
   readonly ticketNumber: number | null;
 }
 
+/** What a request got: its ballots, what they cost and the balance left (null for a guest). */
+export interface Issued {
+  readonly ballots: IssuedBallot[];
+  /** Minor units debited from the wallet; 0 on a free lottery. */
+  readonly charged: number;
+  readonly balance: number | null;
+}
+
 export interface IssuedBallot {
   readonly ballot: Ballot;
   /** Shown once; only its keyed hash is stored. */
@@ -34,7 +43,7 @@ const CODE_BYTES = 18; // 144 bits
  * (ballot-batches.ts): each turn holds the lottery row locked for its whole transaction, so a
  * concurrent close either waits for these ballots or is seen by them.
  */
-export function submitBallots(deps: Deps, command: SubmitBallots): Promise<{ ballots: IssuedBallot[] }> {
+export function submitBallots(deps: Deps, command: SubmitBallots): Promise<Issued> {
   const ready = prepare(deps, command);
   return deps.ballotBatches.submit(command.lotteryId, turnRequest(ready), (turn) => issueBallots(deps, turn, ready));
 }
@@ -47,11 +56,14 @@ export function submitBallotsOnce(
   deps: Deps,
   command: SubmitBallots,
   once: IdempotencyRequest,
-  respond: (ballots: IssuedBallot[]) => IdempotentResponse,
+  respond: (ballots: IssuedBallot[], issued: Issued) => IdempotentResponse,
 ): Promise<IdempotentResponse & { replayed: boolean }> {
   const ready = prepare(deps, command);
   return deps.ballotBatches.submit(command.lotteryId, { ...turnRequest(ready), idempotencyKey: once }, (turn) =>
-    idempotently(turn.idempotency, deps.clock, once, async () => respond((await issueBallots(deps, turn, ready)).ballots)),
+    idempotently(turn.idempotency, deps.clock, once, async () => {
+      const issued = await issueBallots(deps, turn, ready);
+      return respond(issued.ballots, issued);
+    }),
   );
 }
 
@@ -60,6 +72,8 @@ interface Prepared {
   readonly command: SubmitBallots;
   readonly ipHash: string;
   readonly blanks: readonly Blank[];
+  /** The id of the purchase, should the lottery have a price. */
+  readonly purchaseId: TransactionId;
 }
 
 /** A ballot but for its number: the id and the one-time code with its hash. */
@@ -79,6 +93,7 @@ function prepare(deps: Deps, command: SubmitBallots): Prepared {
     command,
     // Every ballot keeps its address, only as a keyed hash: per_ip_limit counts all of them.
     ipHash: deps.keyed.hash(`ip:${command.clientIp}`),
+    purchaseId: TransactionId(deps.random.uuid()),
     blanks: Array.from({ length: count }, () => {
       const verificationCode = Buffer.from(deps.random.bytes(CODE_BYTES)).toString('base64url');
       return { id: BallotId(deps.random.uuid()), verificationCode, codeHash: deps.keyed.hash(`code:${verificationCode}`) };
@@ -90,7 +105,7 @@ function turnRequest({ command, ipHash }: Prepared): TurnRequest {
   return { tickets: command.count, entrant: { participantId: command.player.participantId, ipHash } };
 }
 
-async function issueBallots(deps: Deps, turn: BallotTurn, { command, ipHash, blanks }: Prepared): Promise<{ ballots: IssuedBallot[] }> {
+async function issueBallots(deps: Deps, turn: BallotTurn, { command, ipHash, blanks, purchaseId }: Prepared): Promise<Issued> {
   const { repos, lottery } = turn;
   const participantId = command.player.participantId;
   // Read the clock only once the lock is held: a request that waited behind a close or other
@@ -106,7 +121,13 @@ async function issueBallots(deps: Deps, turn: BallotTurn, { command, ipHash, bla
     byParticipant: perParticipantLimit !== null && participantId !== null ? await turn.entriesOf(participantId) : 0,
     byIp: perIpLimit !== null ? await turn.entriesFrom(ipHash) : 0,
   };
-  const issue = lottery.issueTickets(plan, answer, soFar, now);
+  const wallet = participantId === null ? null : await turn.walletOf(participantId);
+  // Paid after the entry limits, before anything is taken: a request that cannot pay leaves no trace.
+  const issue = lottery.issueTickets(plan, answer, soFar, now, wallet?.balance ?? null);
+  const charged = lottery.priceOf(issue.tickets.length);
+  if (charged > 0 && wallet !== null) {
+    wallet.purchase({ id: purchaseId, lotteryId: lottery.id, ballotCount: issue.tickets.length, price: charged, now });
+  }
   const issued = issue.tickets.map((ticketNumber, i): IssuedBallot => {
     const { id, verificationCode, codeHash } = blanks[i] ?? unprepared();
     return { verificationCode, ballot: { id, lotteryId: lottery.id, ticketNumber, participantId, ipHash, codeHash, createdAt: now } };
@@ -114,7 +135,7 @@ async function issueBallots(deps: Deps, turn: BallotTurn, { command, ipHash, bla
   // The pool is written now, so the next request of the turn draws from what this one left.
   await repos.pools.write(lottery.id, issue.writes);
   turn.stage(issued.map((i) => i.ballot));
-  return { ballots: issued };
+  return { ballots: issued, charged, balance: wallet?.balance ?? null };
 }
 
 async function askPool(repos: Repositories, lotteryId: LotteryId, plan: IssuePlan): Promise<PoolAnswer> {

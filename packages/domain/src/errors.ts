@@ -25,7 +25,9 @@ export type ErrorCode =
   | 'SOLD_OUT'
   | 'IDEMPOTENCY_KEY_REUSED'
   | 'INVALID_VERIFICATION_CODE'
-  | 'TOO_MANY_PRIZES';
+  | 'TOO_MANY_PRIZES'
+  | 'INSUFFICIENT_FUNDS'
+  | 'LOTTERY_CANCELLED';
 
 export interface FieldProblem {
   readonly path: string;

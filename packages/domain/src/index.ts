@@ -9,3 +9,4 @@ export * from './prizes.js';
 export * from './public-record.js';
 export * from './ticket-pool.js';
 export * from './verify-record.js';
+export * from './wallet.js';

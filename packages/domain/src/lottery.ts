@@ -2,10 +2,11 @@ import { dateIn, endOfDate, isCalendarDate } from './calendar.js';
 import { fail, invalid } from './errors.js';
 import { commitmentOf, type DrawOutcome, drawFairdrawV1, SEED_BYTES } from './fairdraw-v1.js';
 import type { LotteryId, ParticipantId } from './ids.js';
-import { checkPrizes, DEFAULT_PRIZES, type Prize } from './prizes.js';
+import { checkPrizes, DEFAULT_PRIZES, type Prize, prizeValue } from './prizes.js';
 import { issueChosen, issueRandom, type PoolIssue, positionsToRead, type SlotView } from './ticket-pool.js';
+import { isMinorUnits, MAX_PRICE } from './wallet.js';
 
-export type LotteryStatus = 'open' | 'closed' | 'drawn';
+export type LotteryStatus = 'open' | 'closed' | 'drawn' | 'cancelled';
 
 export interface EntryRules {
   readonly guests: boolean;
@@ -29,6 +30,9 @@ export interface LotteryState {
   readonly ticketsIssued: number;
   readonly prizes: readonly Prize[];
   readonly entry: EntryRules;
+  /** Minor units of `currency` a ticket costs; 0 for a free lottery. */
+  readonly ticketPrice: number;
+  readonly currency: string;
   /** Secret until drawn: only its commitment is public. */
   readonly seed: Uint8Array;
   readonly commitment: string;
@@ -67,6 +71,9 @@ export interface EntriesSoFar {
   readonly byIp: number;
 }
 
+/** The currency of a lottery created without one (API.md: CURRENCY defaults to EUR). */
+export const DEFAULT_CURRENCY = 'EUR';
+
 /** The last closes_on whose closing instant has a four-digit year in every time zone. */
 const LAST_CLOSING_DATE = '9999-12-30';
 
@@ -81,6 +88,8 @@ export class Lottery {
     ticketLimit?: number | null | undefined;
     prizes?: readonly Prize[] | undefined;
     entry?: Partial<EntryRules> | undefined;
+    ticketPrice?: number | undefined;
+    currency?: string | undefined;
     seed: Uint8Array;
     now: Date;
     timeZone: string;
@@ -110,6 +119,12 @@ export class Lottery {
       const limit = entry[key];
       if (limit !== null && (!Number.isSafeInteger(limit) || limit < 1)) invalid(path, 'a limit must be a positive integer');
     }
+    const ticketPrice = input.ticketPrice ?? 0;
+    if (!isMinorUnits(ticketPrice) || ticketPrice > MAX_PRICE) invalid('ticket_price', `ticket_price must be 0..${MAX_PRICE} minor units`);
+    const prizes = checkPrizes(input.prizes ?? DEFAULT_PRIZES, ticketLimit);
+    // Money moves between wallets, and a guest has none to pay from or be paid into.
+    if (entry.guests && ticketPrice > 0) invalid('entry.guests', 'a lottery with a ticket_price admits no guests');
+    if (entry.guests && prizes.some((p) => prizeValue(p) > 0)) invalid('entry.guests', 'a lottery with valued prizes admits no guests');
     const name = input.name.trim();
     if (name.length === 0 || name.length > 100) invalid('name', 'name must be 1-100 characters');
     if (input.seed.length !== SEED_BYTES) throw new RangeError('a lottery seed is 32 bytes');
@@ -121,8 +136,10 @@ export class Lottery {
       closesAt,
       ticketLimit,
       ticketsIssued: 0,
-      prizes: checkPrizes(input.prizes ?? DEFAULT_PRIZES, ticketLimit),
+      prizes,
       entry,
+      ticketPrice,
+      currency: input.currency ?? DEFAULT_CURRENCY,
       seed: input.seed,
       commitment: commitmentOf(input.seed),
       entriesDigest: null,
@@ -174,6 +191,7 @@ export class Lottery {
       invalid('count', `count must be 1..${MAX_BALLOTS_PER_REQUEST}`);
     }
     if (chosenTicket !== null && count !== 1) invalid('count', 'count must be 1 when ticket_number is given');
+    if (this.state.status === 'cancelled') fail('LOTTERY_CANCELLED', 'this lottery was cancelled');
     if (this.state.status !== 'open' || this.isDue(now)) {
       if (this.isSoldOut) fail('SOLD_OUT', 'every ticket has been issued');
       fail('LOTTERY_CLOSED', 'this lottery no longer accepts ballots');
@@ -192,8 +210,11 @@ export class Lottery {
     return { kind: 'random', picks, positions: positionsToRead(remaining, picks) };
   }
 
-  /** Takes the tickets the plan promised; nothing changes unless every check passes. */
-  issueTickets(plan: IssuePlan, answer: PoolAnswer, soFar: EntriesSoFar, now: Date): PoolIssue {
+  /**
+   * Takes the tickets the plan promised; nothing changes unless every check passes. `funds` is
+   * what the player can pay (null: no wallet), checked after the entry limits.
+   */
+  issueTickets(plan: IssuePlan, answer: PoolAnswer, soFar: EntriesSoFar, now: Date, funds: number | null = null): PoolIssue {
     const issue = this.takeFromPool(plan, answer);
     const count = issue.tickets.length;
     const { perParticipantLimit, perIpLimit } = this.state.entry;
@@ -204,6 +225,10 @@ export class Lottery {
     if (perIpLimit !== null && soFar.byIp + count > perIpLimit) {
       fail('ENTRY_LIMIT_REACHED', `at most ${perIpLimit} tickets per address`);
     }
+    const price = this.priceOf(count);
+    if (price > 0 && (funds === null || funds < price)) {
+      fail('INSUFFICIENT_FUNDS', `${count} tickets cost ${price} and the balance is ${funds ?? 0}`);
+    }
     const ticketsIssued = this.state.ticketsIssued + count;
     const soldOut = this.state.ticketLimit !== null && ticketsIssued === this.state.ticketLimit;
     this.state = {
@@ -212,6 +237,21 @@ export class Lottery {
       ...(soldOut ? { status: 'closed' as const, closedAt: now } : {}),
     };
     return issue;
+  }
+
+  /** What `count` tickets cost, in minor units. */
+  priceOf(count: number): number {
+    return count * this.state.ticketPrice;
+  }
+
+  /**
+   * Calls the lottery off before its draw: it takes no more ballots, close or draw, and the
+   * caller refunds every purchase in the same transaction.
+   */
+  cancel(): void {
+    if (this.state.status === 'drawn') fail('ALREADY_DRAWN', 'a drawn lottery cannot be cancelled');
+    if (this.state.status === 'cancelled') fail('LOTTERY_CANCELLED', 'this lottery is already cancelled');
+    this.state = { ...this.state, status: 'cancelled' };
   }
 
   private takeFromPool(plan: IssuePlan, answer: PoolAnswer): PoolIssue {
@@ -233,6 +273,7 @@ export class Lottery {
    * eyes (statusAt), so closing it again is ALREADY_CLOSED like any other closed lottery.
    */
   close(now: Date): void {
+    if (this.state.status === 'cancelled') fail('LOTTERY_CANCELLED', 'this lottery was cancelled');
     if (this.state.status === 'drawn') fail('ALREADY_DRAWN', 'this lottery has been drawn');
     if (this.state.status === 'closed' || this.isDue(now)) fail('ALREADY_CLOSED', 'this lottery is already closed');
     this.state = { ...this.state, status: 'closed', closedAt: now };
@@ -260,6 +301,7 @@ export class Lottery {
   }
 
   draw(now: Date): DrawOutcome {
+    if (this.state.status === 'cancelled') fail('LOTTERY_CANCELLED', 'this lottery was cancelled');
     if (this.state.status === 'drawn') fail('ALREADY_DRAWN', 'this lottery has been drawn');
     if (this.state.status !== 'closed') fail('LOTTERY_NOT_CLOSED', 'a lottery is drawn after it closes');
     const { entriesDigest, entryCount } = this.state;

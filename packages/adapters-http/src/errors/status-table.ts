@@ -15,6 +15,7 @@ export const STATUS_OF: Readonly<Record<ProblemCode, number>> = {
   IP_NOT_ALLOWED: 403,
   ADMIN_CANNOT_PLAY: 403,
   ENTRY_LIMIT_REACHED: 403,
+  INSUFFICIENT_FUNDS: 402,
   LOTTERY_NOT_FOUND: 404,
   NOT_FOUND: 404,
   USERNAME_TAKEN: 409,
@@ -27,6 +28,7 @@ export const STATUS_OF: Readonly<Record<ProblemCode, number>> = {
   TICKET_TAKEN: 409,
   NOT_DRAWN: 409,
   IDEMPOTENCY_IN_PROGRESS: 409,
+  LOTTERY_CANCELLED: 409,
   SOLD_OUT: 410,
   PAYLOAD_TOO_LARGE: 413,
   IDEMPOTENCY_KEY_REUSED: 422,
@@ -38,6 +40,7 @@ export const STATUS_OF: Readonly<Record<ProblemCode, number>> = {
 export const TITLE_OF: Readonly<Record<number, string>> = {
   400: 'Bad Request',
   401: 'Unauthorized',
+  402: 'Payment Required',
   403: 'Forbidden',
   404: 'Not Found',
   405: 'Method Not Allowed',

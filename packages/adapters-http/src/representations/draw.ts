@@ -7,7 +7,7 @@ const Hex = z.string().regex(/^[0-9a-f]*$/);
 export const DrawSchema = z
   .object({
     lottery_id: Id,
-    status: z.enum(['open', 'closed', 'drawn']),
+    status: z.enum(['open', 'closed', 'drawn', 'cancelled']),
     drawn_at: Timestamp.nullable(),
     algorithm: z.literal('fairdraw-v1'),
     commitment: Hex,

@@ -1,8 +1,8 @@
-import type { Lottery } from '@fairdraw/domain';
+import { type Lottery, prizeValue } from '@fairdraw/domain';
 import { z } from 'zod';
 import { CalendarDate, Id, Timestamp } from '../schemas/common.js';
 
-export const PrizeSchema = z.object({ name: z.string(), amount: z.int() });
+export const PrizeSchema = z.object({ name: z.string(), amount: z.int(), value: z.int().describe('minor units paid to each winner') });
 export const EntrySchema = z.object({
   guests: z.boolean(),
   per_participant_limit: z.int().nullable(),
@@ -13,7 +13,7 @@ export const LotterySchema = z
   .object({
     id: Id,
     name: z.string(),
-    status: z.enum(['open', 'closed', 'drawn']),
+    status: z.enum(['open', 'closed', 'drawn', 'cancelled']),
     closes_on: CalendarDate.nullable(),
     closes_at: Timestamp.nullable(),
     ticket_limit: z.int().nullable(),
@@ -21,6 +21,8 @@ export const LotterySchema = z
     tickets_available: z.int().nullable().describe('null for an unlimited pool'),
     prizes: z.array(PrizeSchema),
     entry: EntrySchema,
+    ticket_price: z.int().describe('minor units of currency per ticket; 0 is free'),
+    currency: z.string().describe('ISO 4217 code of ticket_price and prize values'),
     commitment: z.string().describe('hex(sha256(seed)), published before any ballot'),
     created_at: Timestamp,
     closed_at: Timestamp.nullable(),
@@ -46,12 +48,14 @@ export function lotteryView(lottery: Lottery, now: Date): z.output<typeof Lotter
     ticket_limit: s.ticketLimit,
     tickets_issued: s.ticketsIssued,
     tickets_available: lottery.ticketsRemaining,
-    prizes: s.prizes.map((p) => ({ name: p.name, amount: p.amount })),
+    prizes: s.prizes.map((p) => ({ name: p.name, amount: p.amount, value: prizeValue(p) })),
     entry: {
       guests: s.entry.guests,
       per_participant_limit: s.entry.perParticipantLimit,
       per_ip_limit: s.entry.perIpLimit,
     },
+    ticket_price: s.ticketPrice,
+    currency: s.currency,
     commitment: s.commitment,
     created_at: s.createdAt.toISOString(),
     closed_at: iso(closedAt),

@@ -1,4 +1,4 @@
-import { BallotBatches, cryptoRandom, type Deps, hmacHasher, systemClock } from '@fairdraw/application';
+import { BallotBatches, cryptoRandom, type Deps, hmacHasher, simulatedPayments, systemClock } from '@fairdraw/application';
 import { plainTextPasswords } from '@fairdraw/application/testing';
 import { DomainError } from '@fairdraw/domain';
 import type { Kysely } from 'kysely';
@@ -19,8 +19,9 @@ export function postgresTestDeps(db: Kysely<Database>): Deps {
     random: cryptoRandom,
     passwords: plainTextPasswords,
     keyed: hmacHasher('test secret'),
-    settings: { timeZone: 'UTC', refreshTokenTtlMs: 30 * 86_400_000 },
+    settings: { timeZone: 'UTC', refreshTokenTtlMs: 30 * 86_400_000, currency: 'EUR' },
     ballotBatches: new BallotBatches(uow),
+    payments: simulatedPayments,
   };
 }
 

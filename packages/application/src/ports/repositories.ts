@@ -1,4 +1,15 @@
-import type { BallotId, Lottery, LotteryId, LotteryStatus, Participant, ParticipantId, SlotWrite } from '@fairdraw/domain';
+import type {
+  BallotId,
+  LedgerEntry,
+  LedgerTotals,
+  Lottery,
+  LotteryId,
+  LotteryStatus,
+  Participant,
+  ParticipantId,
+  SlotWrite,
+  Wallet,
+} from '@fairdraw/domain';
 
 export interface Page<T> {
   readonly items: readonly T[];
@@ -168,6 +179,29 @@ export interface IdempotencyRepository {
   forgetOlderThan(before: Date): Promise<number>;
 }
 
+/** Wallets and their append-only ledger (domain wallet.ts). */
+export interface WalletRepository {
+  /**
+   * Reads and locks these participants' wallets until the unit of work ends: an empty wallet
+   * for one never written to. Locks are taken in id order, so that transactions locking several
+   * wallets never wait on each other in a cycle.
+   */
+  lock(ids: readonly ParticipantId[]): Promise<Map<ParticipantId, Wallet>>;
+  /** The same without locks, for answers that need no isolation; a wallet never written to may be absent. */
+  find(ids: readonly ParticipantId[]): Promise<Map<ParticipantId, Wallet>>;
+  /**
+   * Appends every wallet's new entries and moves its balance (one statement for all entries, one
+   * for all balances). Refuses a wallet whose balance moved since it was read.
+   */
+  save(wallets: readonly Wallet[]): Promise<void>;
+  /** A wallet's entries, newest first. */
+  listEntries(participantId: ParticipantId, page: PageRequest): Promise<Page<LedgerEntry>>;
+  /** The purchases of a lottery that have not been refunded, oldest first. */
+  unrefundedPurchases(lotteryId: LotteryId): Promise<LedgerEntry[]>;
+  /** Sums over every wallet, read in one snapshot. */
+  totals(): Promise<LedgerTotals>;
+}
+
 export interface Repositories {
   readonly participants: ParticipantRepository;
   readonly refreshTokens: RefreshTokenRepository;
@@ -177,6 +211,7 @@ export interface Repositories {
   readonly pools: TicketPoolRepository;
   readonly draws: DrawRepository;
   readonly idempotency: IdempotencyRepository;
+  readonly wallets: WalletRepository;
 }
 
 /**

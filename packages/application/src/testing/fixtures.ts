@@ -6,7 +6,7 @@ import { monotonicUuidV7 } from '../system/uuid-v7.js';
 /** Ids made later sort later, as the service's own ids do. */
 export const uuidv7: () => string = monotonicUuidV7(Date.now, (length) => new Uint8Array(randomBytes(length)));
 
-export const NOW = new Date('2030-01-10T12:00:00.000Z');
+export const NOW: Date = new Date('2030-01-10T12:00:00.000Z');
 const ZONE = 'Europe/London';
 
 export function aLottery(

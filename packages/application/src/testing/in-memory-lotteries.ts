@@ -59,7 +59,7 @@ export function inMemoryLotteries(session: Session): LotteryRepository {
     },
     async findUndrawnDue(at) {
       return [...lotteries().values()]
-        .filter((l) => l.status !== 'drawn' && l.closesAt !== null && l.closesAt.getTime() <= at.getTime())
+        .filter((l) => l.status !== 'drawn' && l.status !== 'cancelled' && l.closesAt !== null && l.closesAt.getTime() <= at.getTime())
         .map((l) => l.id)
         .sort() as LotteryId[];
     },

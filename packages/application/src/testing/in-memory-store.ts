@@ -1,4 +1,12 @@
-import { type BallotId, DomainError, type ErrorCode, type LotteryState, type Participant } from '@fairdraw/domain';
+import {
+  type BallotId,
+  DomainError,
+  type ErrorCode,
+  type LedgerEntry,
+  type LotteryState,
+  type Participant,
+  type WalletState,
+} from '@fairdraw/domain';
 import type { Ballot, DrawRecord, IdempotencyRecord, RefreshToken } from '../ports/repositories.js';
 
 /**
@@ -19,6 +27,9 @@ export interface Store {
   readonly entryCounts: Map<string, number>;
   readonly draws: Map<string, DrawRecord>;
   readonly idempotency: Map<string, IdempotencyRecord & { readonly createdAt: Date }>;
+  readonly wallets: Map<string, WalletState>;
+  /** Ledger entries by id, in the order written. */
+  readonly ledger: Map<string, LedgerEntry>;
 }
 
 export const emptyStore = (): Store => ({
@@ -31,6 +42,8 @@ export const emptyStore = (): Store => ({
   entryCounts: new Map(),
   draws: new Map(),
   idempotency: new Map(),
+  wallets: new Map(),
+  ledger: new Map(),
 });
 
 export const copyStore = (s: Store): Store => ({
@@ -43,6 +56,8 @@ export const copyStore = (s: Store): Store => ({
   entryCounts: new Map(s.entryCounts),
   draws: new Map(s.draws),
   idempotency: new Map(s.idempotency),
+  wallets: new Map(s.wallets),
+  ledger: new Map(s.ledger),
 });
 
 /** What the repositories see: a transaction's working copy, or the committed store for `reads`. */

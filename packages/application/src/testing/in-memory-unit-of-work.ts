@@ -5,6 +5,7 @@ import { inMemoryBallots, inMemoryEntryCounts, inMemoryPools } from './in-memory
 import { inMemoryDraws, inMemoryIdempotency } from './in-memory-draws.js';
 import { inMemoryLotteries } from './in-memory-lotteries.js';
 import { committedSession, copyStore, emptyStore, type Session, type Transaction, transactionSession } from './in-memory-store.js';
+import { inMemoryWallets } from './in-memory-wallets.js';
 
 export interface InMemoryUnitOfWork extends UnitOfWork {
   /** How many outermost transactions committed; lets a test see that work was (not) applied. */
@@ -82,6 +83,7 @@ function repositoriesOver(session: Session): Repositories {
     pools: inMemoryPools(session),
     draws: inMemoryDraws(session),
     idempotency: inMemoryIdempotency(session),
+    wallets: inMemoryWallets(session),
   };
 }
 
@@ -94,6 +96,7 @@ const WRITES: { readonly [K in keyof Repositories]: readonly (keyof Repositories
   pools: ['write'],
   draws: ['add'],
   idempotency: ['save'],
+  wallets: ['lock', 'save'],
 };
 
 type Methods = Record<string, (...args: unknown[]) => Promise<unknown>>;

@@ -5,6 +5,7 @@ import { ballotsContract } from './contract-ballots.js';
 import { drawsContract } from './contract-draws.js';
 import { lotteriesContract } from './contract-lotteries.js';
 import { unitOfWorkContract } from './contract-unit-of-work.js';
+import { walletsContract } from './contract-wallets.js';
 
 export interface ContractSubject {
   readonly uow: UnitOfWork;
@@ -36,5 +37,6 @@ export function describeRepositoryContract(name: string, setup: () => Promise<Co
     lotteriesContract(uow);
     ballotsContract(uow);
     drawsContract(uow);
+    walletsContract(uow);
   });
 }

@@ -4,6 +4,7 @@ import type { Deps } from '../deps.js';
 import type { PasswordHasher, RandomSource } from '../ports/system.js';
 import { cryptoRandom } from '../system/crypto-random.js';
 import { hmacHasher } from '../system/hmac-hasher.js';
+import { simulatedPayments } from '../system/simulated-payments.js';
 import { createInMemoryUnitOfWork, type InMemoryUnitOfWork } from './in-memory-unit-of-work.js';
 
 /** A clock tests move by hand. */
@@ -41,7 +42,8 @@ export function testDeps(
     random: overrides.random ?? cryptoRandom,
     passwords: plainTextPasswords,
     keyed: hmacHasher('test secret'),
-    settings: { timeZone: overrides.timeZone ?? 'UTC', refreshTokenTtlMs: 30 * 86_400_000 },
+    settings: { timeZone: overrides.timeZone ?? 'UTC', refreshTokenTtlMs: 30 * 86_400_000, currency: 'EUR' },
     ballotBatches: new BallotBatches(uow),
+    payments: simulatedPayments,
   };
 }
