@@ -95,7 +95,7 @@ describe('POST /lotteries', () => {
     ['a string ticket_limit', { ticket_limit: '10' }],
     ['an unknown field', { colour: 'red' }],
     ['an unknown entry field', { entry: { vip: true } }],
-    ['an unknown prize field', { prizes: [{ name: 'Bike', amount: 1, value: 100 }] }],
+    ['an unknown prize field', { prizes: [{ name: 'Bike', amount: 1, worth: 100 }] }],
   ])('400 VALIDATION_FAILED for %s', async (_name, payload) => {
     expectProblem(await create(payload), 400, 'VALIDATION_FAILED');
   });

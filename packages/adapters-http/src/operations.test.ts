@@ -29,6 +29,12 @@ const API_ROUTES = [
   ['get', '/health/live'],
   ['get', '/health/ready'],
   ['get', '/verify/{id}'],
+  ['post', '/lotteries/{id}/cancel'],
+  ['get', '/me/wallet'],
+  ['get', '/me/wallet/transactions'],
+  ['post', '/me/wallet/deposits'],
+  ['get', '/participants/{id}/wallet'],
+  ['get', '/ledger'],
 ] as const;
 
 describe('the verify page', () => {
@@ -102,6 +108,7 @@ describe('OpenAPI and docs', () => {
     expect(Object.keys(doc.components.schemas).sort()).toEqual([
       'Ballot',
       'Draw',
+      'Ledger',
       'Lottery',
       'LotteryBallot',
       'MyBallot',
@@ -109,6 +116,8 @@ describe('OpenAPI and docs', () => {
       'Problem',
       'Registered',
       'TokenPair',
+      'Transaction',
+      'Wallet',
     ]);
   });
 

@@ -19,6 +19,7 @@ import { drawRoutes } from './routes/draws.js';
 import { healthRoutes, type Readiness } from './routes/health.js';
 import { lotteryRoutes } from './routes/lotteries.js';
 import { verifyPageRoute } from './routes/verify-page.js';
+import { walletRoutes } from './routes/wallets.js';
 
 export interface ServerOptions {
   readonly deps: Deps;
@@ -79,6 +80,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   lotteryRoutes(app, context);
   ballotRoutes(app, context);
   drawRoutes(app, context);
+  walletRoutes(app, context);
   verifyPageRoute(app);
   await options.extend?.(app);
   return app;

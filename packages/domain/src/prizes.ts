@@ -5,7 +5,7 @@ export interface Prize {
   readonly name: string;
   readonly amount: number;
   /** Minor units paid into each winner's wallet in the draw's transaction; 0 when absent. */
-  readonly value?: number;
+  readonly value?: number | undefined;
 }
 
 export const DEFAULT_PRIZES: readonly Prize[] = [{ name: 'Winner', amount: 1 }];

@@ -1,4 +1,4 @@
-import type { BallotWithOwner, IssuedBallot, MyBallot } from '@fairdraw/application';
+import type { BallotWithOwner, Issued, IssuedBallot, MyBallot } from '@fairdraw/application';
 import { z } from 'zod';
 import { Id, Timestamp } from '../schemas/common.js';
 
@@ -12,7 +12,15 @@ export const IssuedBallotSchema = z
   })
   .meta({ id: 'Ballot' });
 
-export const IssuedBallotsSchema = z.object({ ballots: z.array(IssuedBallotSchema) });
+export const IssuedBallotsSchema = z.object({
+  ballots: z.array(IssuedBallotSchema),
+  charged: z.int().describe('minor units debited from the wallet: count × ticket_price (0 on a free lottery)'),
+  balance: z.int().nullable().describe('the wallet’s balance after the purchase; null for a guest'),
+});
+
+export function issuedBallotsView(issued: Issued): z.output<typeof IssuedBallotsSchema> {
+  return { ballots: issued.ballots.map(issuedBallotView), charged: issued.charged, balance: issued.balance };
+}
 
 export function issuedBallotView({ ballot, verificationCode }: IssuedBallot): z.output<typeof IssuedBallotSchema> {
   return {

@@ -1,11 +1,4 @@
-import {
-  type IssuedBallot,
-  listLotteryBallots,
-  listMyBallots,
-  submitBallots,
-  submitBallotsOnce,
-  verifyTicket,
-} from '@fairdraw/application';
+import { type Issued, listLotteryBallots, listMyBallots, submitBallots, submitBallotsOnce, verifyTicket } from '@fairdraw/application';
 import { LotteryId, MAX_BALLOTS_PER_REQUEST } from '@fairdraw/domain';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
@@ -14,7 +7,7 @@ import { signedInCaller } from '../auth/guards.js';
 import { IdempotencyHeaders, idempotencyOf, sealedResponse, sendProduced, sendStored } from '../idempotency/idempotent-reply.js';
 import {
   IssuedBallotsSchema,
-  issuedBallotView,
+  issuedBallotsView,
   LotteryBallotSchema,
   lotteryBallotView,
   MyBallotSchema,
@@ -49,7 +42,7 @@ export function ballotRoutes(app: FastifyInstance, { deps, guards, cipher }: Rou
         params: LotteryParams,
         headers: IdempotencyHeaders,
         body: optionalBody(SubmitBody),
-        response: { 201: IssuedBallotsSchema, ...problemResponses(400, 401, 403, 404, 409, 410, 422) },
+        response: { 201: IssuedBallotsSchema, ...problemResponses(400, 401, 402, 403, 404, 409, 410, 422) },
       },
     },
     async (request, reply) => {
@@ -62,10 +55,10 @@ export function ballotRoutes(app: FastifyInstance, { deps, guards, cipher }: Rou
         count: body.count ?? 1,
         ticketNumber: body.ticket_number ?? null,
       };
-      const created = (ballots: IssuedBallot[]) => ({ status: 201, body: { ballots: ballots.map(issuedBallotView) } });
+      const created = (issued: Issued) => ({ status: 201, body: issuedBallotsView(issued) });
       const once = idempotencyOf(deps, request);
-      if (once === null) return sendProduced(reply, created((await submitBallots(deps, command)).ballots));
-      const outcome = await submitBallotsOnce(deps, command, once, (ballots) => sealedResponse(cipher, created(ballots)));
+      if (once === null) return sendProduced(reply, created(await submitBallots(deps, command)));
+      const outcome = await submitBallotsOnce(deps, command, once, (_, issued) => sealedResponse(cipher, created(issued)));
       return sendStored(reply, cipher, outcome);
     },
   );

@@ -1,5 +1,13 @@
-import { closeLottery, createLottery, drawLottery, getLottery, getLotteryByDate, listLotteries } from '@fairdraw/application';
-import { LotteryId, MAX_TICKET_LIMIT } from '@fairdraw/domain';
+import {
+  cancelLottery,
+  closeLottery,
+  createLottery,
+  drawLottery,
+  getLottery,
+  getLotteryByDate,
+  listLotteries,
+} from '@fairdraw/application';
+import { LotteryId, MAX_PRICE, MAX_TICKET_LIMIT } from '@fairdraw/domain';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { IdempotencyHeaders, replyIdempotently } from '../idempotency/idempotent-reply.js';
@@ -10,13 +18,20 @@ import { problemResponses } from '../schemas/problem.js';
 import { type RouteContext, typed } from './context.js';
 
 const Limit = z.int().min(1);
+const Price = z.int().min(0).max(MAX_PRICE);
 const CreateLotteryBody = z.strictObject({
   name: z.string().min(1).max(100).nullable().optional().describe('a memorable random name when absent'),
   closes_on: CalendarDate.nullable().optional().describe('open through this date; closes at the midnight that ends it'),
   closes_at: z.iso.datetime({ offset: true }).nullable().optional().describe('an exact future closing instant'),
   ticket_limit: z.int().min(1).max(MAX_TICKET_LIMIT).nullable().optional().describe('a finite pool 1..ticket_limit'),
   prizes: z
-    .array(z.strictObject({ name: z.string().min(1).max(100), amount: z.int().min(1) }))
+    .array(
+      z.strictObject({
+        name: z.string().min(1).max(100),
+        amount: z.int().min(1),
+        value: Price.optional().describe('minor units paid into each winner’s wallet; default 0'),
+      }),
+    )
     .min(1)
     .max(1000)
     .optional()
@@ -28,12 +43,13 @@ const CreateLotteryBody = z.strictObject({
       per_ip_limit: Limit.nullable().optional(),
     })
     .optional(),
+  ticket_price: Price.optional().describe('minor units of CURRENCY per ticket, debited from the wallet; default 0 (free)'),
 });
 // Close and draw take no input; a body, if sent, must not carry fields that would be ignored.
 const NoBody = optionalBody(z.strictObject({}));
 
 const ListQuery = PageQuery.extend({
-  status: z.enum(['open', 'closed', 'drawn']).optional(),
+  status: z.enum(['open', 'closed', 'drawn', 'cancelled']).optional(),
   closes_from: CalendarDate.optional(),
   closes_to: CalendarDate.optional(),
 });
@@ -67,6 +83,7 @@ export function lotteryRoutes(app: FastifyInstance, { deps, guards, cipher }: Ro
           closesAt: body.closes_at == null ? body.closes_at : new Date(body.closes_at),
           ticketLimit: body.ticket_limit,
           prizes: body.prizes,
+          ticketPrice: body.ticket_price,
           entry: entry && {
             ...(entry.guests !== undefined ? { guests: entry.guests } : {}),
             ...(entry.per_participant_limit !== undefined ? { perParticipantLimit: entry.per_participant_limit } : {}),
@@ -145,5 +162,21 @@ export function lotteryRoutes(app: FastifyInstance, { deps, guards, cipher }: Ro
       },
     },
     async (request, reply) => reply.code(201).send(drawView(await drawLottery(deps, { lotteryId: LotteryId(request.params.id) }), now())),
+  );
+
+  api.post(
+    '/lotteries/:id/cancel',
+    {
+      onRequest: guards.admin,
+      schema: {
+        tags,
+        summary: 'Call off an undrawn lottery and refund every purchase (admin)',
+        security: BEARER,
+        params: LotteryParams,
+        body: NoBody,
+        response: { 200: LotterySchema, ...problemResponses(400, 401, 403, 404, 409) },
+      },
+    },
+    async (request) => lotteryView(await cancelLottery(deps, { lotteryId: LotteryId(request.params.id) }), now()),
   );
 }
