@@ -162,17 +162,15 @@ describe('idempotent replays', () => {
   it('a deposit sent ten times at once with one Idempotency-Key to two processes credits once', async () => {
     const payer = await aPayer(0);
     const once = { scope: `participant:${payer.participantId}`, key: 'deposit-key', fingerprint: 'same body' };
-    const results = await settleAll(
-      Array.from(
-        { length: 10 },
-        (_, i) => () =>
-          runIdempotent(either(i), once, async () => ({
-            status: 201,
-            body: JSON.stringify((await depositFunds(either(i), { participantId: payer.participantId, amount: 777 })).id),
-          })),
-      ),
-    );
+    const send = (i: number) => () =>
+      runIdempotent(either(i), once, async () => ({
+        status: 201,
+        body: JSON.stringify((await depositFunds(either(i), { participantId: payer.participantId, amount: 777 })).id),
+      }));
+    const results = await settleAll(Array.from({ length: 10 }, (_, i) => send(i)));
     expect(codes(results).filter((c) => c !== 'ok' && c !== 'IDEMPOTENCY_IN_PROGRESS')).toEqual([]);
+    // Retried later, on either process: the first response again.
+    for (const i of [0, 1]) expect(await send(i)()).toMatchObject({ replayed: true });
     expect(await balanceOf(payer.participantId)).toBe(777);
     expect(await count(sql`participant_id = ${payer.participantId}`)).toBe(1);
     await expectLedgerBalances();
