@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { cancelLottery } from './cancel-lottery.js';
+import { closeDueLotteries } from './close-due-lotteries.js';
 import { closeLottery } from './close-lottery.js';
 import { createLottery } from './create-lottery.js';
 import { depositFunds } from './deposit-funds.js';
@@ -69,5 +70,14 @@ describe('ballots on a priced lottery', () => {
     expect(await balance()).toBe(1050);
     await expect(cancelLottery(deps, { lotteryId: paying.id })).rejects.toMatchObject({ code: 'ALREADY_DRAWN' });
     expect(await getLedger(deps)).toEqual({ currency: 'EUR', deposits: 200, purchases: 150, refunds: 100, payouts: 900, balances: 1050 });
+  });
+
+  it('the schedule skips a cancelled lottery past its closing instant', async () => {
+    const { deps } = await setup();
+    const lottery = await createLottery(deps, { closesAt: new Date(deps.clock.now().getTime() + 60_000) });
+    await cancelLottery(deps, { lotteryId: lottery.id });
+    deps.clock.advance(120_000);
+    expect(await closeDueLotteries(deps)).toEqual({ drawn: [], failed: [] });
+    expect((await deps.uow.reads.lotteries.findById(lottery.id))?.toState().status).toBe('cancelled');
   });
 });

@@ -135,6 +135,10 @@ export function lotteriesContract(uow: () => UnitOfWork): void {
       closedByAdmin.close(NOW);
       await stored(uow(), closedByAdmin);
       await stored(uow(), drawn(aLottery({ closesAt: new Date('2030-01-11T00:00:00.000Z') })));
+      // Cancelled before its closing instant: the schedule skips it.
+      const cancelled = aLottery({ closesAt: new Date('2030-01-11T00:00:00.000Z') });
+      cancelled.cancel();
+      await stored(uow(), cancelled);
       const found = await uow().reads.lotteries.findUndrawnDue(at);
       expect([...found].sort()).toEqual([due.id, exactlyDue.id, closedEarly.id].sort());
     });
