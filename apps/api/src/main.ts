@@ -5,6 +5,7 @@ import { drawSchedule } from './draw-schedule.js';
 import { startInProcessScheduler } from './in-process-scheduler.js';
 import { startRuntime } from './runtime.js';
 import { readSettings } from './settings.js';
+import { startWebhookDeliveries } from './webhook-deliveries.js';
 
 /** Composition root of the HTTP API: settings → runtime → server, and a clean stop. */
 async function main(): Promise<void> {
@@ -54,6 +55,7 @@ async function main(): Promise<void> {
 
   // Without Redis there is no worker process: this process runs the schedule itself.
   const scheduler = settings.REDIS_URL ? null : await startInProcessScheduler(runtime.deps, schedule, app.log);
+  const deliveries = settings.REDIS_URL ? null : startWebhookDeliveries(runtime.deliveryDeps, app.log);
 
   let stopping = false;
   const stop = async (signal: string) => {
@@ -62,6 +64,7 @@ async function main(): Promise<void> {
     app.log.info({ signal }, 'shutting down');
     await app.close();
     await scheduler?.stop();
+    await deliveries?.stop();
     redis?.disconnect();
     await runtime.close();
     process.exit(0);

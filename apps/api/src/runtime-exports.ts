@@ -4,3 +4,4 @@ export { argon2Hasher } from './argon2-hasher.js';
 export { type DrawSchedule, describeOutcome, drawSchedule, type ScheduleLog, scheduledDrawsTick, type Timetable } from './draw-schedule.js';
 export { type Runtime, startRuntime } from './runtime.js';
 export { readSettings, type Settings } from './settings.js';
+export { DELIVERY_INTERVAL_MS, startWebhookDeliveries, webhookDeliveryTick } from './webhook-deliveries.js';

@@ -1,8 +1,10 @@
 import { resolve } from 'node:path';
+import { httpWebhookPayloads, webhookAddressPolicy, webhookSecretBox, webhookTransport } from '@fairdraw/adapters-http';
 import { createDatabase, createPostgresUnitOfWork, migrateToLatest, startEmbeddedPostgres } from '@fairdraw/adapters-postgres';
 import {
   BallotBatches,
   cryptoRandom,
+  type DeliveryDeps,
   type Deps,
   hmacHasher,
   type PaymentProvider,
@@ -23,6 +25,8 @@ const paymentProviders: Readonly<Record<Settings['PAYMENTS'], PaymentProvider>> 
  */
 export interface Runtime {
   readonly deps: Deps;
+  /** What the webhook deliveries need: the store, the clock, the secrets' key and the transport. */
+  readonly deliveryDeps: DeliveryDeps;
   readonly jwtSecret: string;
   readonly responseKey: Buffer;
   readonly embedded: boolean;
@@ -44,6 +48,9 @@ export async function startRuntime(settings: Settings, options: { migrate: boole
     const secret = await jwtSecret(settings.JWT_SECRET, embedded, dataDir);
     const hashSecret = settings.HASH_SECRET ?? deriveKey(secret, 'keyed-hash').toString('hex');
     const uow = createPostgresUnitOfWork(db);
+    // Webhook secrets are sealed with a key of their own, derived like the stored responses' one.
+    const secrets = webhookSecretBox(deriveKey(secret, 'webhook-secrets').toString('hex'));
+    const addressRule = { allowPrivate: settings.WEBHOOK_ALLOW_PRIVATE };
     const deps: Deps = {
       uow,
       clock: systemClock,
@@ -56,9 +63,11 @@ export async function startRuntime(settings: Settings, options: { migrate: boole
         onSealError: (error) => console.warn(`sealing a sold-out lottery failed (its draw will seal it): ${String(error)}`),
       }),
       payments: paymentProviders[settings.PAYMENTS],
+      webhooks: { payloads: httpWebhookPayloads, addresses: webhookAddressPolicy(addressRule), secrets },
     };
     return {
       deps,
+      deliveryDeps: { uow, clock: systemClock, secrets, transport: webhookTransport(addressRule) },
       jwtSecret: secret,
       responseKey: deriveKey(secret, 'idempotent-responses'),
       embedded,

@@ -1,7 +1,8 @@
 import { hostname } from 'node:os';
-import { drawSchedule, readSettings, scheduledDrawsTick, startRuntime } from '@fairdraw/api';
+import { DELIVERY_INTERVAL_MS, drawSchedule, readSettings, scheduledDrawsTick, startRuntime, webhookDeliveryTick } from '@fairdraw/api';
 import { pino } from 'pino';
 import { createQueueScheduler } from './queue-scheduler.js';
+import { createWebhookQueue } from './webhook-queue.js';
 
 /**
  * Composition root of the worker: settings → runtime → BullMQ scheduler and worker, and a
@@ -23,6 +24,12 @@ async function main(): Promise<void> {
     log,
     workerName: `${hostname()}:${process.pid}`,
   });
+  const deliveries = createWebhookQueue({
+    redisUrl: settings.REDIS_URL,
+    tick: webhookDeliveryTick(runtime.deliveryDeps, log),
+    log,
+    everyMs: DELIVERY_INTERVAL_MS,
+  });
 
   let stopping = false;
   const stop = async (signal: string) => {
@@ -36,6 +43,7 @@ async function main(): Promise<void> {
     log.info({ signal }, 'shutting down: finishing the running job');
     try {
       await scheduler.stop();
+      await deliveries.stop();
       await runtime.close();
     } catch (error) {
       log.error({ err: error }, 'shutdown failed');
@@ -53,6 +61,7 @@ async function main(): Promise<void> {
   }
 
   await scheduler.start();
+  await deliveries.start();
   log.info(
     { cron: schedule.cron, time_zone: schedule.timeZone, attempts: schedule.attempts, retry_delay_ms: schedule.retryDelayMs },
     'worker started',

@@ -35,6 +35,10 @@ const API_ROUTES = [
   ['post', '/me/wallet/deposits'],
   ['get', '/participants/{id}/wallet'],
   ['get', '/ledger'],
+  ['post', '/webhooks'],
+  ['get', '/webhooks'],
+  ['delete', '/webhooks/{id}'],
+  ['get', '/webhooks/{id}/deliveries'],
 ] as const;
 
 describe('the verify page', () => {
@@ -107,6 +111,7 @@ describe('OpenAPI and docs', () => {
     expect(doc.paths['/lotteries/{id}/ballots'].post.parameters.map((p: { name: string }) => p.name)).toContain('idempotency-key');
     expect(Object.keys(doc.components.schemas).sort()).toEqual([
       'Ballot',
+      'Delivery',
       'Draw',
       'Ledger',
       'Lottery',
@@ -115,9 +120,11 @@ describe('OpenAPI and docs', () => {
       'Participant',
       'Problem',
       'Registered',
+      'RegisteredWebhook',
       'TokenPair',
       'Transaction',
       'Wallet',
+      'Webhook',
     ]);
   });
 

@@ -20,6 +20,7 @@ import { healthRoutes, type Readiness } from './routes/health.js';
 import { lotteryRoutes } from './routes/lotteries.js';
 import { verifyPageRoute } from './routes/verify-page.js';
 import { walletRoutes } from './routes/wallets.js';
+import { webhookRoutes } from './routes/webhooks.js';
 
 export interface ServerOptions {
   readonly deps: Deps;
@@ -81,6 +82,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   ballotRoutes(app, context);
   drawRoutes(app, context);
   walletRoutes(app, context);
+  webhookRoutes(app, context);
   verifyPageRoute(app);
   await options.extend?.(app);
   return app;

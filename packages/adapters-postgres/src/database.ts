@@ -1,4 +1,4 @@
-import type { DrawWinner } from '@fairdraw/application';
+import type { DeliveryStatus, DrawWinner, WebhookEvent } from '@fairdraw/application';
 import type { LotteryStatus, Prize, Role, TransactionKind } from '@fairdraw/domain';
 import { type ColumnType, Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
@@ -117,6 +117,39 @@ export interface WalletsTable {
   updated_at: Date | null;
 }
 
+export interface WebhooksTable {
+  id: string;
+  url: string;
+  events: WebhookEvent[];
+  description: string | null;
+  /** Sealed with the key from the environment (SecretBox). */
+  secret: string;
+  created_at: Date;
+}
+
+/** The outbox: one row per change, written in the change's transaction. */
+export interface WebhookEventsTable {
+  id: string;
+  type: WebhookEvent;
+  lottery_id: string;
+  /** JSON text (not jsonb) so that every attempt sends exactly the bytes first written. */
+  data: string;
+  created_at: Date;
+}
+
+export interface WebhookDeliveriesTable {
+  id: string;
+  webhook_id: string;
+  event_id: string;
+  status: DeliveryStatus;
+  attempts: number;
+  last_status_code: number | null;
+  last_error: string | null;
+  next_attempt_at: Date | null;
+  delivered_at: Date | null;
+  created_at: Date;
+}
+
 export interface Database {
   participants: ParticipantsTable;
   refresh_tokens: RefreshTokensTable;
@@ -128,6 +161,9 @@ export interface Database {
   idempotency_keys: IdempotencyKeysTable;
   ledger_entries: LedgerEntriesTable;
   wallets: WalletsTable;
+  webhooks: WebhooksTable;
+  webhook_events: WebhookEventsTable;
+  webhook_deliveries: WebhookDeliveriesTable;
 }
 
 const DATE_OID = 1082;

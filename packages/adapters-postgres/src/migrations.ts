@@ -165,6 +165,49 @@ const entryCounts: Migration = {
   },
 };
 
+/**
+ * Webhooks, the outbox of their events and one delivery row per (event, webhook), written in the
+ * transaction of the change they report. Deleting a webhook deletes its deliveries; the events
+ * stay (other webhooks may carry them). Due deliveries are found through a partial index.
+ */
+const webhooks: Migration = {
+  async up(db) {
+    for (const statement of [
+      sql`create table webhooks (
+        id uuid primary key,
+        url text not null,
+        events text[] not null,
+        description text,
+        secret text not null,
+        created_at timestamptz not null
+      )`,
+      sql`create table webhook_events (
+        id uuid primary key,
+        type text not null check (type in ('lottery.closed', 'lottery.drawn', 'lottery.cancelled')),
+        lottery_id uuid not null references lotteries (id),
+        data text not null,
+        created_at timestamptz not null
+      )`,
+      sql`create table webhook_deliveries (
+        id uuid primary key,
+        webhook_id uuid not null references webhooks (id) on delete cascade,
+        event_id uuid not null references webhook_events (id),
+        status text not null check (status in ('pending', 'delivered', 'failed')),
+        attempts integer not null,
+        last_status_code integer,
+        last_error text,
+        next_attempt_at timestamptz,
+        delivered_at timestamptz,
+        created_at timestamptz not null
+      )`,
+      sql`create index webhook_deliveries_due on webhook_deliveries (next_attempt_at) where status = 'pending'`,
+      sql`create index webhook_deliveries_by_webhook on webhook_deliveries (webhook_id, id desc)`,
+    ]) {
+      await statement.execute(db);
+    }
+  },
+};
+
 const provider: MigrationProvider = {
   async getMigrations() {
     return {
@@ -173,6 +216,7 @@ const provider: MigrationProvider = {
       '0003_idempotency_by_age': idempotencyByAge,
       '0004_entry_counts': entryCounts,
       '0006_wallets': wallets,
+      '0007_webhooks': webhooks,
     };
   },
 };

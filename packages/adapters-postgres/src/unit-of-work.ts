@@ -9,6 +9,7 @@ import { postgresIdempotency } from './idempotency.js';
 import { postgresLotteries } from './lotteries.js';
 import { postgresPools } from './pools.js';
 import { postgresWallets } from './wallets.js';
+import { postgresWebhooks } from './webhooks.js';
 
 function postgresRepositories(db: Kysely<Database>): Repositories {
   return {
@@ -21,6 +22,7 @@ function postgresRepositories(db: Kysely<Database>): Repositories {
     draws: postgresDraws(db),
     idempotency: postgresIdempotency(db),
     wallets: postgresWallets(db),
+    webhooks: postgresWebhooks(db),
   };
 }
 

@@ -1,5 +1,6 @@
 import { fail, type Lottery, type LotteryId, TransactionId } from '@fairdraw/domain';
 import type { Deps } from './deps.js';
+import { recordLotteryEvent } from './record-lottery-event.js';
 
 /**
  * Calls off an undrawn lottery and refunds every purchase of it, all in one transaction. The
@@ -21,6 +22,7 @@ export async function cancelLottery(deps: Deps, command: { lotteryId: LotteryId 
     }
     await repos.wallets.save([...wallets.values()]);
     await repos.lotteries.save(lottery);
+    await recordLotteryEvent(deps, repos, { type: 'lottery.cancelled', lottery, at: now });
     return lottery;
   });
 }

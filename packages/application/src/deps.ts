@@ -2,6 +2,7 @@ import type { BallotQueue } from './ballot-batches.js';
 import type { PaymentProvider } from './ports/payments.js';
 import type { UnitOfWork } from './ports/repositories.js';
 import type { Clock, KeyedHasher, PasswordHasher, RandomSource } from './ports/system.js';
+import type { WebhookPorts } from './ports/webhooks.js';
 
 export interface Settings {
   /** IANA zone that defines calendar dates and midnight. */
@@ -24,4 +25,6 @@ export interface Deps {
   readonly ballotBatches: BallotQueue;
   /** PAYMENTS: where deposits come from. */
   readonly payments: PaymentProvider;
+  /** Event payloads, the SSRF rule and the secrets' encryption, for webhooks. */
+  readonly webhooks: WebhookPorts;
 }

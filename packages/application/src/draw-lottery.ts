@@ -2,6 +2,7 @@ import { fail, type LotteryId } from '@fairdraw/domain';
 import type { Deps } from './deps.js';
 import { payPrizes } from './pay-prizes.js';
 import type { DrawRecord } from './ports/repositories.js';
+import { recordLotteryEvent } from './record-lottery-event.js';
 import { sealEntries } from './seal-entries.js';
 import type { DrawView } from './views.js';
 
@@ -15,8 +16,12 @@ export async function drawLottery(deps: Deps, command: { lotteryId: LotteryId })
     const lottery = (await repos.lotteries.lock(command.lotteryId)) ?? fail('LOTTERY_NOT_FOUND', 'no such lottery');
     // After the lock: a draw that waited behind ballots until past closes_at must see it due.
     const now = deps.clock.now();
+    const wasOpen = lottery.toState().status === 'open';
     lottery.recordDueClose(now);
     if (lottery.toState().status === 'closed') await sealEntries(repos, lottery);
+    // A scheduled close is recorded here, in the draw's transaction: its event comes first.
+    if (wasOpen && lottery.toState().status === 'closed')
+      await recordLotteryEvent(deps, repos, { type: 'lottery.closed', lottery, at: now });
     const outcome = lottery.draw(now);
     const ballots = await repos.ballots.atIndices(
       lottery.id,
@@ -55,6 +60,7 @@ export async function drawLottery(deps: Deps, command: { lotteryId: LotteryId })
       now,
     );
     await repos.lotteries.save(lottery);
+    await recordLotteryEvent(deps, repos, { type: 'lottery.drawn', lottery, record, at: now });
     return { lottery, record };
   });
 }

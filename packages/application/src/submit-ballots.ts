@@ -12,6 +12,7 @@ import {
 import type { BallotTurn, TurnRequest } from './ballot-turn.js';
 import type { Deps } from './deps.js';
 import type { Ballot, Repositories } from './ports/repositories.js';
+import { recordLotteryEvent } from './record-lottery-event.js';
 import { type IdempotencyRequest, type IdempotentResponse, idempotently } from './run-idempotent.js';
 
 export interface SubmitBallots {
@@ -135,6 +136,8 @@ async function issueBallots(deps: Deps, turn: BallotTurn, { command, ipHash, bla
   // The pool is written now, so the next request of the turn draws from what this one left.
   await repos.pools.write(lottery.id, issue.writes);
   turn.stage(issued.map((i) => i.ballot));
+  // The last ticket closed the pool: receivers hear of it from this turn's transaction.
+  if (lottery.toState().status === 'closed') await recordLotteryEvent(deps, repos, { type: 'lottery.closed', lottery, at: now });
   return { ballots: issued, charged, balance: wallet?.balance ?? null };
 }
 

@@ -10,3 +10,5 @@ export * from './public-record.js';
 export * from './ticket-pool.js';
 export * from './verify-record.js';
 export * from './wallet.js';
+export * from './webhook-retries.js';
+export * from './webhook-signature.js';

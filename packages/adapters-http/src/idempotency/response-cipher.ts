@@ -14,8 +14,20 @@ const TAG_BYTES = 16;
  * the secret may be any length and is never used as a key directly.
  */
 export function responseCipher(secret: string): ResponseCipher {
+  return aeadCipher(secret, 'idempotent responses v1');
+}
+
+/**
+ * The same construction for webhook signing secrets, under a key of its own (HKDF info differs),
+ * so that a database dump alone cannot sign deliveries.
+ */
+export function webhookSecretBox(secret: string): ResponseCipher {
+  return aeadCipher(secret, 'webhook secrets v1');
+}
+
+function aeadCipher(secret: string, purpose: string): ResponseCipher {
   if (secret.length < 16) throw new Error('the response secret must be at least 16 characters');
-  const key = Buffer.from(hkdfSync('sha256', secret, 'fairdraw', 'idempotent responses v1', 32));
+  const key = Buffer.from(hkdfSync('sha256', secret, 'fairdraw', purpose, 32));
   return {
     seal(plain) {
       const iv = randomBytes(IV_BYTES);

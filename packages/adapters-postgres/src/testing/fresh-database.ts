@@ -36,7 +36,7 @@ export async function freshDatabase(
 
 /** Deletes every row the application wrote (the migrations' bookkeeping stays). */
 export async function emptyDatabase(db: Kysely<Database>): Promise<void> {
-  await sql`truncate participants, refresh_tokens, lotteries, ballots, pool_slots, entry_counts, draws, idempotency_keys, ledger_entries, wallets`.execute(
+  await sql`truncate participants, refresh_tokens, lotteries, ballots, pool_slots, entry_counts, draws, idempotency_keys, ledger_entries, wallets, webhooks, webhook_events, webhook_deliveries`.execute(
     db,
   );
 }

@@ -1,5 +1,5 @@
 import { BallotBatches, cryptoRandom, type Deps, hmacHasher, simulatedPayments, systemClock } from '@fairdraw/application';
-import { plainTextPasswords } from '@fairdraw/application/testing';
+import { plainTextPasswords, testWebhookPorts } from '@fairdraw/application/testing';
 import { DomainError } from '@fairdraw/domain';
 import type { Kysely } from 'kysely';
 import type { Database } from '../database.js';
@@ -22,6 +22,7 @@ export function postgresTestDeps(db: Kysely<Database>): Deps {
     settings: { timeZone: 'UTC', refreshTokenTtlMs: 30 * 86_400_000, currency: 'EUR' },
     ballotBatches: new BallotBatches(uow),
     payments: simulatedPayments,
+    webhooks: testWebhookPorts,
   };
 }
 

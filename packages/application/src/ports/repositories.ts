@@ -10,6 +10,7 @@ import type {
   SlotWrite,
   Wallet,
 } from '@fairdraw/domain';
+import type { WebhookRepository } from './webhooks.js';
 
 export interface Page<T> {
   readonly items: readonly T[];
@@ -212,6 +213,8 @@ export interface Repositories {
   readonly draws: DrawRepository;
   readonly idempotency: IdempotencyRepository;
   readonly wallets: WalletRepository;
+  /** Webhooks, the outbox of their events and the deliveries. */
+  readonly webhooks: WebhookRepository;
 }
 
 /**

@@ -8,6 +8,7 @@ import {
   type WalletState,
 } from '@fairdraw/domain';
 import type { Ballot, DrawRecord, IdempotencyRecord, RefreshToken } from '../ports/repositories.js';
+import type { Delivery, RecordedEvent, Webhook } from '../ports/webhooks.js';
 
 /**
  * The committed data of the in-memory store. Records are private copies that nobody mutates in
@@ -30,6 +31,10 @@ export interface Store {
   readonly wallets: Map<string, WalletState>;
   /** Ledger entries by id, in the order written. */
   readonly ledger: Map<string, LedgerEntry>;
+  readonly webhooks: Map<string, Webhook>;
+  readonly events: Map<string, RecordedEvent>;
+  /** Deliveries with the event they carry. */
+  readonly deliveries: Map<string, Delivery & { readonly eventId: string }>;
 }
 
 export const emptyStore = (): Store => ({
@@ -44,6 +49,9 @@ export const emptyStore = (): Store => ({
   idempotency: new Map(),
   wallets: new Map(),
   ledger: new Map(),
+  webhooks: new Map(),
+  events: new Map(),
+  deliveries: new Map(),
 });
 
 export const copyStore = (s: Store): Store => ({
@@ -58,6 +66,9 @@ export const copyStore = (s: Store): Store => ({
   idempotency: new Map(s.idempotency),
   wallets: new Map(s.wallets),
   ledger: new Map(s.ledger),
+  webhooks: new Map(s.webhooks),
+  events: new Map(s.events),
+  deliveries: new Map(s.deliveries),
 });
 
 /** What the repositories see: a transaction's working copy, or the committed store for `reads`. */

@@ -6,6 +6,7 @@ import { inMemoryDraws, inMemoryIdempotency } from './in-memory-draws.js';
 import { inMemoryLotteries } from './in-memory-lotteries.js';
 import { committedSession, copyStore, emptyStore, type Session, type Transaction, transactionSession } from './in-memory-store.js';
 import { inMemoryWallets } from './in-memory-wallets.js';
+import { inMemoryWebhooks } from './in-memory-webhooks.js';
 
 export interface InMemoryUnitOfWork extends UnitOfWork {
   /** How many outermost transactions committed; lets a test see that work was (not) applied. */
@@ -84,6 +85,7 @@ function repositoriesOver(session: Session): Repositories {
     draws: inMemoryDraws(session),
     idempotency: inMemoryIdempotency(session),
     wallets: inMemoryWallets(session),
+    webhooks: inMemoryWebhooks(session),
   };
 }
 
@@ -97,6 +99,7 @@ const WRITES: { readonly [K in keyof Repositories]: readonly (keyof Repositories
   draws: ['add'],
   idempotency: ['save'],
   wallets: ['lock', 'save'],
+  webhooks: ['add', 'remove', 'addEvent', 'claimDue', 'recordAttempt'],
 };
 
 type Methods = Record<string, (...args: unknown[]) => Promise<unknown>>;

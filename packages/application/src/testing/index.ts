@@ -2,4 +2,5 @@ export { aBallot, aDraw, aLottery, allPages, aParticipant, stored, uuidv7 } from
 export { createInMemoryUnitOfWork, type InMemoryUnitOfWork } from './in-memory-unit-of-work.js';
 export { type ContractSubject, describeRepositoryContract } from './repository-contract.js';
 export { ManualClock, plainTextPasswords, type TestDeps, testDeps } from './test-deps.js';
-export { withRepositories } from './wrapped-unit-of-work.js';
+export { testWebhookPorts } from './test-webhooks.js';
+export { failingAfterEvent, withRepositories } from './wrapped-unit-of-work.js';

@@ -6,6 +6,7 @@ import { cryptoRandom } from '../system/crypto-random.js';
 import { hmacHasher } from '../system/hmac-hasher.js';
 import { simulatedPayments } from '../system/simulated-payments.js';
 import { createInMemoryUnitOfWork, type InMemoryUnitOfWork } from './in-memory-unit-of-work.js';
+import { testWebhookPorts } from './test-webhooks.js';
 
 /** A clock tests move by hand. */
 export class ManualClock {
@@ -45,5 +46,6 @@ export function testDeps(
     settings: { timeZone: overrides.timeZone ?? 'UTC', refreshTokenTtlMs: 30 * 86_400_000, currency: 'EUR' },
     ballotBatches: new BallotBatches(uow),
     payments: simulatedPayments,
+    webhooks: testWebhookPorts,
   };
 }
