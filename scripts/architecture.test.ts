@@ -35,6 +35,9 @@ describe('hexagonal dependency direction', () => {
     expect(allowed('packages/application', 'vitest', false)).toBe(false);
     expect(allowed('packages/application', 'vitest', true)).toBe(true);
     expect(allowed('packages/adapters-http', '@fairdraw/application')).toBe(true);
+    expect(allowed('packages/client', 'openapi-fetch')).toBe(true);
+    expect(allowed('packages/client', '@fairdraw/domain')).toBe(false);
+    expect(allowed('packages/client', 'node:fs')).toBe(false);
   });
 
   it('catches a relative import out of its package, test helpers in shipped code and a package without a rule', () => {

@@ -38,6 +38,12 @@ export const rules: readonly Rule[] = [
     layer,
     allowed: (s: string, test: boolean) => (!s.startsWith('@fairdraw/') || innerLayers(s)) && (test || !testHelpers(s)),
   })),
+  // The typed client stands alone (what an integrator would copy): its generated types and
+  // openapi-fetch, openapi-typescript for generating; only its tests start the service.
+  {
+    layer: 'packages/client',
+    allowed: (s, test) => relativeImport(s) || ['openapi-fetch', 'openapi-typescript'].includes(s) || test,
+  },
   // Composition roots wire everything; the worker builds on the API's runtime, never the reverse.
   { layer: 'apps/api', allowed: (s, test) => s !== '@fairdraw/worker' && (test || !testHelpers(s)) },
   { layer: 'apps/worker', allowed: (s, test) => test || !testHelpers(s) },

@@ -54,7 +54,7 @@ describe('verify-draw', () => {
     draw = open;
     const asked: string[] = [];
     const spy: typeof fetch = (input, init) => {
-      asked.push(String(input));
+      asked.push(input instanceof Request ? input.url : String(input));
       return fetch(input, init);
     };
     expect((await verifyDraw(base, id, spy)).map((m) => m.kind)).toEqual(['NOT_DRAWN']);

@@ -5,29 +5,39 @@
  */
 import { realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
+import { createFairdrawClient } from '@fairdraw/client';
 import { type Mismatch, startVerification } from '@fairdraw/domain';
 
 type Fetch = typeof fetch;
 
-async function fetchOk(fetcher: Fetch, url: string): Promise<Response> {
-  const response = await fetcher(url, { headers: { accept: 'application/json, text/plain' } });
-  if (!response.ok) throw new Error(`GET ${url} answered ${response.status}`);
-  return response;
+/** The answer's body, or an error naming the request and its status. */
+function ok<T>(what: string, answer: { data?: T; response: Response }): T {
+  if (!answer.response.ok || answer.data === undefined) throw new Error(`GET ${what} answered ${answer.response.status}`);
+  return answer.data;
 }
 
-/** Fetches the lottery, its draw and its entries (streamed, never held whole) and checks them. */
+/**
+ * Fetches the lottery, its draw and its entries (streamed, never held whole) through the typed
+ * client and checks them. The records are checked as the untrusted values they are, whatever
+ * their types say: a server may send anything.
+ */
 export async function verifyDraw(baseUrl: string, lotteryId: string, fetcher: Fetch = fetch): Promise<Mismatch[]> {
-  const lotteryUrl = `${baseUrl.replace(/\/+$/, '')}/lotteries/${encodeURIComponent(lotteryId)}`;
-  const lottery: unknown = await (await fetchOk(fetcher, lotteryUrl)).json();
-  const draw: unknown = await (await fetchOk(fetcher, `${lotteryUrl}/draw`)).json();
+  const api = createFairdrawClient({ baseUrl, fetch: fetcher });
+  const path = { id: lotteryId };
+  const lotteryPath = `${baseUrl.replace(/\/+$/, '')}/lotteries/${encodeURIComponent(lotteryId)}`;
+  const lottery: unknown = ok(lotteryPath, await api.GET('/lotteries/{id}', { params: { path } }));
+  const draw: unknown = ok(`${lotteryPath}/draw`, await api.GET('/lotteries/{id}/draw', { params: { path } }));
   const verification = startVerification(lottery, draw);
   // An undrawn lottery may not serve its entries yet (API.md: once closed); the verdict needs none.
   if (!verification.needsEntries) return verification.finish();
-  const entries = await fetchOk(fetcher, `${lotteryUrl}/entries`);
+  const answer = await api.GET('/lotteries/{id}/entries', { params: { path }, parseAs: 'stream' });
+  if (!answer.response.ok) throw new Error(`GET ${lotteryPath}/entries answered ${answer.response.status}`);
+  // openapi-fetch hands back no stream for an empty body (a lottery nobody played).
+  const entries = answer.data ?? answer.response.body;
   // fatal: bytes that are not UTF-8 cannot be canonical entries; better to stop than to guess.
   const decoder = new TextDecoder('utf-8', { fatal: true });
-  if (entries.body) {
-    for await (const chunk of entries.body) verification.push(decoder.decode(chunk, { stream: true }));
+  if (entries) {
+    for await (const chunk of entries as unknown as AsyncIterable<Uint8Array>) verification.push(decoder.decode(chunk, { stream: true }));
   }
   verification.push(decoder.decode());
   return verification.finish();
