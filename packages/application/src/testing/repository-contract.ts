@@ -6,6 +6,7 @@ import { drawsContract } from './contract-draws.js';
 import { lotteriesContract } from './contract-lotteries.js';
 import { unitOfWorkContract } from './contract-unit-of-work.js';
 import { walletsContract } from './contract-wallets.js';
+import { webhooksContract } from './contract-webhooks.js';
 
 export interface ContractSubject {
   readonly uow: UnitOfWork;
@@ -38,5 +39,6 @@ export function describeRepositoryContract(name: string, setup: () => Promise<Co
     ballotsContract(uow);
     drawsContract(uow);
     walletsContract(uow);
+    webhooksContract(uow);
   });
 }
