@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { cancelLottery } from './cancel-lottery.js';
 import { closeDueLotteries } from './close-due-lotteries.js';
 import { closeLottery } from './close-lottery.js';
 import { createLottery } from './create-lottery.js';
@@ -86,6 +87,17 @@ describe('events written with the change they report', () => {
     const failing = failingAfterEvent(deps.uow, 'lottery.drawn');
     await expect(drawLottery({ ...deps, uow: failing }, { lotteryId: lottery.id })).rejects.toThrow('connection lost');
     expect(await deliveriesOf(deps, hook.id)).toEqual([]);
+  });
+
+  it('a cancel records lottery.cancelled with the cancelled lottery', async () => {
+    const deps = testDeps();
+    const hook = await subscribed(deps, ['lottery.cancelled']);
+    const lottery = await createLottery(deps, {});
+    await play(deps, lottery.id, 1);
+    await cancelLottery(deps, { lotteryId: lottery.id });
+    const due = await deps.uow.run((repos) => repos.webhooks.claimDue(deps.clock.now(), deps.clock.now(), 10));
+    expect(due.map((d) => [d.delivery.webhookId, d.event.type])).toEqual([[hook.id, 'lottery.cancelled']]);
+    expect(JSON.parse(due[0]?.event.data ?? '{}')).toEqual({ lottery: { id: lottery.id, status: 'cancelled' } });
   });
 
   it('writes nothing when no webhook listens', async () => {

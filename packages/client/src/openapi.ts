@@ -161,7 +161,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Conflict: USERNAME_TAKEN, EMAIL_TAKEN, CLOSING_DATE_TAKEN, LOTTERY_CLOSED, LOTTERY_NOT_CLOSED, ALREADY_CLOSED, ALREADY_DRAWN, TICKET_TAKEN, NOT_DRAWN, IDEMPOTENCY_IN_PROGRESS */
+                /** @description Conflict: USERNAME_TAKEN, EMAIL_TAKEN, CLOSING_DATE_TAKEN, LOTTERY_CLOSED, LOTTERY_NOT_CLOSED, ALREADY_CLOSED, ALREADY_DRAWN, TICKET_TAKEN, NOT_DRAWN, IDEMPOTENCY_IN_PROGRESS, LOTTERY_CANCELLED */
                 409: {
                     headers: {
                         [name: string]: unknown;
@@ -488,7 +488,7 @@ export interface paths {
                 query?: {
                     limit?: number;
                     cursor?: string;
-                    status?: "open" | "closed" | "drawn";
+                    status?: "open" | "closed" | "drawn" | "cancelled";
                     /** @description YYYY-MM-DD in the service time zone */
                     closes_from?: string;
                     /** @description YYYY-MM-DD in the service time zone */
@@ -559,12 +559,16 @@ export interface paths {
                         prizes?: {
                             name: string;
                             amount: number;
+                            /** @description minor units paid into each winner’s wallet; default 0 */
+                            value?: number;
                         }[];
                         entry?: {
                             guests?: boolean;
                             per_participant_limit?: number | null;
                             per_ip_limit?: number | null;
                         };
+                        /** @description minor units of CURRENCY per ticket, debited from the wallet; default 0 (free) */
+                        ticket_price?: number;
                     } | null;
                 };
             };
@@ -605,7 +609,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Conflict: USERNAME_TAKEN, EMAIL_TAKEN, CLOSING_DATE_TAKEN, LOTTERY_CLOSED, LOTTERY_NOT_CLOSED, ALREADY_CLOSED, ALREADY_DRAWN, TICKET_TAKEN, NOT_DRAWN, IDEMPOTENCY_IN_PROGRESS */
+                /** @description Conflict: USERNAME_TAKEN, EMAIL_TAKEN, CLOSING_DATE_TAKEN, LOTTERY_CLOSED, LOTTERY_NOT_CLOSED, ALREADY_CLOSED, ALREADY_DRAWN, TICKET_TAKEN, NOT_DRAWN, IDEMPOTENCY_IN_PROGRESS, LOTTERY_CANCELLED */
                 409: {
                     headers: {
                         [name: string]: unknown;
@@ -841,7 +845,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Conflict: USERNAME_TAKEN, EMAIL_TAKEN, CLOSING_DATE_TAKEN, LOTTERY_CLOSED, LOTTERY_NOT_CLOSED, ALREADY_CLOSED, ALREADY_DRAWN, TICKET_TAKEN, NOT_DRAWN, IDEMPOTENCY_IN_PROGRESS */
+                /** @description Conflict: USERNAME_TAKEN, EMAIL_TAKEN, CLOSING_DATE_TAKEN, LOTTERY_CLOSED, LOTTERY_NOT_CLOSED, ALREADY_CLOSED, ALREADY_DRAWN, TICKET_TAKEN, NOT_DRAWN, IDEMPOTENCY_IN_PROGRESS, LOTTERY_CANCELLED */
                 409: {
                     headers: {
                         [name: string]: unknown;
@@ -986,7 +990,103 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Conflict: USERNAME_TAKEN, EMAIL_TAKEN, CLOSING_DATE_TAKEN, LOTTERY_CLOSED, LOTTERY_NOT_CLOSED, ALREADY_CLOSED, ALREADY_DRAWN, TICKET_TAKEN, NOT_DRAWN, IDEMPOTENCY_IN_PROGRESS */
+                /** @description Conflict: USERNAME_TAKEN, EMAIL_TAKEN, CLOSING_DATE_TAKEN, LOTTERY_CLOSED, LOTTERY_NOT_CLOSED, ALREADY_CLOSED, ALREADY_DRAWN, TICKET_TAKEN, NOT_DRAWN, IDEMPOTENCY_IN_PROGRESS, LOTTERY_CANCELLED */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Any other failure: PAYLOAD_TOO_LARGE, RATE_LIMITED, INTERNAL, SERVICE_UNAVAILABLE */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/lotteries/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Call off an undrawn lottery and refund every purchase (admin) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": Record<string, never> | null;
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Lottery"];
+                    };
+                };
+                /** @description Bad Request: VALIDATION_FAILED, INVALID_VERIFICATION_CODE, TOO_MANY_PRIZES */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Unauthorized: INVALID_CREDENTIALS, UNAUTHORIZED */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Forbidden: FORBIDDEN, IP_NOT_ALLOWED, ADMIN_CANNOT_PLAY, ENTRY_LIMIT_REACHED */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not Found: LOTTERY_NOT_FOUND, NOT_FOUND */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Conflict: USERNAME_TAKEN, EMAIL_TAKEN, CLOSING_DATE_TAKEN, LOTTERY_CLOSED, LOTTERY_NOT_CLOSED, ALREADY_CLOSED, ALREADY_DRAWN, TICKET_TAKEN, NOT_DRAWN, IDEMPOTENCY_IN_PROGRESS, LOTTERY_CANCELLED */
                 409: {
                     headers: {
                         [name: string]: unknown;
@@ -1126,6 +1226,10 @@ export interface paths {
                     content: {
                         "application/json": {
                             ballots: components["schemas"]["Ballot"][];
+                            /** @description minor units debited from the wallet: count × ticket_price (0 on a free lottery) */
+                            charged: number;
+                            /** @description the wallet’s balance after the purchase; null for a guest */
+                            balance: number | null;
                         };
                     };
                 };
@@ -1140,6 +1244,15 @@ export interface paths {
                 };
                 /** @description Unauthorized: INVALID_CREDENTIALS, UNAUTHORIZED */
                 401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Payment Required: INSUFFICIENT_FUNDS */
+                402: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1165,7 +1278,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Conflict: USERNAME_TAKEN, EMAIL_TAKEN, CLOSING_DATE_TAKEN, LOTTERY_CLOSED, LOTTERY_NOT_CLOSED, ALREADY_CLOSED, ALREADY_DRAWN, TICKET_TAKEN, NOT_DRAWN, IDEMPOTENCY_IN_PROGRESS */
+                /** @description Conflict: USERNAME_TAKEN, EMAIL_TAKEN, CLOSING_DATE_TAKEN, LOTTERY_CLOSED, LOTTERY_NOT_CLOSED, ALREADY_CLOSED, ALREADY_DRAWN, TICKET_TAKEN, NOT_DRAWN, IDEMPOTENCY_IN_PROGRESS, LOTTERY_CANCELLED */
                 409: {
                     headers: {
                         [name: string]: unknown;
@@ -1337,7 +1450,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Conflict: USERNAME_TAKEN, EMAIL_TAKEN, CLOSING_DATE_TAKEN, LOTTERY_CLOSED, LOTTERY_NOT_CLOSED, ALREADY_CLOSED, ALREADY_DRAWN, TICKET_TAKEN, NOT_DRAWN, IDEMPOTENCY_IN_PROGRESS */
+                /** @description Conflict: USERNAME_TAKEN, EMAIL_TAKEN, CLOSING_DATE_TAKEN, LOTTERY_CLOSED, LOTTERY_NOT_CLOSED, ALREADY_CLOSED, ALREADY_DRAWN, TICKET_TAKEN, NOT_DRAWN, IDEMPOTENCY_IN_PROGRESS, LOTTERY_CANCELLED */
                 409: {
                     headers: {
                         [name: string]: unknown;
@@ -1604,8 +1717,395 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Conflict: USERNAME_TAKEN, EMAIL_TAKEN, CLOSING_DATE_TAKEN, LOTTERY_CLOSED, LOTTERY_NOT_CLOSED, ALREADY_CLOSED, ALREADY_DRAWN, TICKET_TAKEN, NOT_DRAWN, IDEMPOTENCY_IN_PROGRESS */
+                /** @description Conflict: USERNAME_TAKEN, EMAIL_TAKEN, CLOSING_DATE_TAKEN, LOTTERY_CLOSED, LOTTERY_NOT_CLOSED, ALREADY_CLOSED, ALREADY_DRAWN, TICKET_TAKEN, NOT_DRAWN, IDEMPOTENCY_IN_PROGRESS, LOTTERY_CANCELLED */
                 409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Any other failure: PAYLOAD_TOO_LARGE, RATE_LIMITED, INTERNAL, SERVICE_UNAVAILABLE */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/me/wallet": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** My balance (participants; admins hold no wallet) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Wallet"];
+                    };
+                };
+                /** @description Unauthorized: INVALID_CREDENTIALS, UNAUTHORIZED */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Forbidden: FORBIDDEN, IP_NOT_ALLOWED, ADMIN_CANNOT_PLAY, ENTRY_LIMIT_REACHED */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Any other failure: PAYLOAD_TOO_LARGE, RATE_LIMITED, INTERNAL, SERVICE_UNAVAILABLE */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/me/wallet/transactions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** My wallet’s transactions, newest first */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    cursor?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["Transaction"][];
+                            next_cursor: string | null;
+                        };
+                    };
+                };
+                /** @description Bad Request: VALIDATION_FAILED, INVALID_VERIFICATION_CODE, TOO_MANY_PRIZES */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Unauthorized: INVALID_CREDENTIALS, UNAUTHORIZED */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Forbidden: FORBIDDEN, IP_NOT_ALLOWED, ADMIN_CANNOT_PLAY, ENTRY_LIMIT_REACHED */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Any other failure: PAYLOAD_TOO_LARGE, RATE_LIMITED, INTERNAL, SERVICE_UNAVAILABLE */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/me/wallet/deposits": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Add money to my wallet (PAYMENTS=simulated accepts every deposit) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description replays the first response for the same key and body */
+                    "idempotency-key"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description minor units of currency to add */
+                        amount: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Transaction"];
+                    };
+                };
+                /** @description Bad Request: VALIDATION_FAILED, INVALID_VERIFICATION_CODE, TOO_MANY_PRIZES */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Unauthorized: INVALID_CREDENTIALS, UNAUTHORIZED */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Forbidden: FORBIDDEN, IP_NOT_ALLOWED, ADMIN_CANNOT_PLAY, ENTRY_LIMIT_REACHED */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Conflict: USERNAME_TAKEN, EMAIL_TAKEN, CLOSING_DATE_TAKEN, LOTTERY_CLOSED, LOTTERY_NOT_CLOSED, ALREADY_CLOSED, ALREADY_DRAWN, TICKET_TAKEN, NOT_DRAWN, IDEMPOTENCY_IN_PROGRESS, LOTTERY_CANCELLED */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Unprocessable Content: IDEMPOTENCY_KEY_REUSED */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Any other failure: PAYLOAD_TOO_LARGE, RATE_LIMITED, INTERNAL, SERVICE_UNAVAILABLE */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/participants/{id}/wallet": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A participant’s balance (admin) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Wallet"];
+                    };
+                };
+                /** @description Bad Request: VALIDATION_FAILED, INVALID_VERIFICATION_CODE, TOO_MANY_PRIZES */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Unauthorized: INVALID_CREDENTIALS, UNAUTHORIZED */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Forbidden: FORBIDDEN, IP_NOT_ALLOWED, ADMIN_CANNOT_PLAY, ENTRY_LIMIT_REACHED */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not Found: LOTTERY_NOT_FOUND, NOT_FOUND */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Any other failure: PAYLOAD_TOO_LARGE, RATE_LIMITED, INTERNAL, SERVICE_UNAVAILABLE */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/ledger": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every wallet summed: deposits − purchases + refunds + payouts = balances (admin) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Ledger"];
+                    };
+                };
+                /** @description Unauthorized: INVALID_CREDENTIALS, UNAUTHORIZED */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Forbidden: FORBIDDEN, IP_NOT_ALLOWED, ADMIN_CANNOT_PLAY, ENTRY_LIMIT_REACHED */
+                403: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -2026,7 +2526,7 @@ export interface components {
             status: number;
             detail: string;
             /** @enum {string} */
-            code: "VALIDATION_FAILED" | "INVALID_VERIFICATION_CODE" | "TOO_MANY_PRIZES" | "INVALID_CREDENTIALS" | "UNAUTHORIZED" | "FORBIDDEN" | "IP_NOT_ALLOWED" | "ADMIN_CANNOT_PLAY" | "ENTRY_LIMIT_REACHED" | "LOTTERY_NOT_FOUND" | "NOT_FOUND" | "USERNAME_TAKEN" | "EMAIL_TAKEN" | "CLOSING_DATE_TAKEN" | "LOTTERY_CLOSED" | "LOTTERY_NOT_CLOSED" | "ALREADY_CLOSED" | "ALREADY_DRAWN" | "TICKET_TAKEN" | "NOT_DRAWN" | "IDEMPOTENCY_IN_PROGRESS" | "SOLD_OUT" | "PAYLOAD_TOO_LARGE" | "IDEMPOTENCY_KEY_REUSED" | "RATE_LIMITED" | "INTERNAL" | "SERVICE_UNAVAILABLE";
+            code: "VALIDATION_FAILED" | "INVALID_VERIFICATION_CODE" | "TOO_MANY_PRIZES" | "INVALID_CREDENTIALS" | "UNAUTHORIZED" | "FORBIDDEN" | "IP_NOT_ALLOWED" | "ADMIN_CANNOT_PLAY" | "ENTRY_LIMIT_REACHED" | "INSUFFICIENT_FUNDS" | "LOTTERY_NOT_FOUND" | "NOT_FOUND" | "USERNAME_TAKEN" | "EMAIL_TAKEN" | "CLOSING_DATE_TAKEN" | "LOTTERY_CLOSED" | "LOTTERY_NOT_CLOSED" | "ALREADY_CLOSED" | "ALREADY_DRAWN" | "TICKET_TAKEN" | "NOT_DRAWN" | "IDEMPOTENCY_IN_PROGRESS" | "LOTTERY_CANCELLED" | "SOLD_OUT" | "PAYLOAD_TOO_LARGE" | "IDEMPOTENCY_KEY_REUSED" | "RATE_LIMITED" | "INTERNAL" | "SERVICE_UNAVAILABLE";
             errors?: {
                 path: string;
                 message: string;
@@ -2080,7 +2580,7 @@ export interface components {
             /** Format: uuid */
             lottery_id: string;
             /** @enum {string} */
-            status: "open" | "closed" | "drawn";
+            status: "open" | "closed" | "drawn" | "cancelled";
             drawn_at: string | null;
             /** @constant */
             algorithm: "fairdraw-v1";
@@ -2105,7 +2605,7 @@ export interface components {
             id: string;
             name: string;
             /** @enum {string} */
-            status: "open" | "closed" | "drawn";
+            status: "open" | "closed" | "drawn" | "cancelled";
             closes_on: string | null;
             closes_at: string | null;
             ticket_limit: number | null;
@@ -2115,12 +2615,18 @@ export interface components {
             prizes: {
                 name: string;
                 amount: number;
+                /** @description minor units paid to each winner */
+                value: number;
             }[];
             entry: {
                 guests: boolean;
                 per_participant_limit: number | null;
                 per_ip_limit: number | null;
             };
+            /** @description minor units of currency per ticket; 0 is free */
+            ticket_price: number;
+            /** @description ISO 4217 code of ticket_price and prize values */
+            currency: string;
             /** @description hex(sha256(seed)), published before any ballot */
             commitment: string;
             /**
@@ -2130,6 +2636,49 @@ export interface components {
             created_at: string;
             closed_at: string | null;
             drawn_at: string | null;
+        };
+        Wallet: {
+            /** @description minor units of currency (cents for EUR) */
+            balance: number;
+            /** @description ISO 4217 */
+            currency: string;
+            /**
+             * Format: date-time
+             * @description when the balance last moved; for a wallet never used, when the account was opened
+             */
+            updated_at: string;
+        };
+        Transaction: {
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            kind: "deposit" | "purchase" | "refund" | "payout";
+            /** @description signed minor units: a purchase is negative */
+            amount: number;
+            /** @description minor units of currency (cents for EUR) */
+            balance_after: number;
+            /** @description null for deposits */
+            lottery_id: string | null;
+            /** @description ballots bought, refunded or paid; null for deposits */
+            ballot_count: number | null;
+            /**
+             * Format: date-time
+             * @description RFC 3339, UTC, milliseconds
+             */
+            created_at: string;
+        };
+        Ledger: {
+            currency: string;
+            /** @description minor units of currency (cents for EUR) */
+            deposits: number;
+            /** @description the positive total spent */
+            purchases: number;
+            /** @description minor units of currency (cents for EUR) */
+            refunds: number;
+            /** @description minor units of currency (cents for EUR) */
+            payouts: number;
+            /** @description deposits − purchases + refunds + payouts, always */
+            balances: number;
         };
         Webhook: {
             /** Format: uuid */
