@@ -96,4 +96,12 @@ describe('the /verify page in Chromium', () => {
     const { seed: _, ...draw } = { ...good.draw, status: 'open', entries_digest: null, n: null, winners: [] };
     expect((await verdictFor({ ...good, draw })).result).toBe('not-drawn');
   });
+
+  it('says a cancelled lottery will never be drawn', async () => {
+    const good = recordOf('gaps');
+    const { seed: _, ...draw } = { ...good.draw, status: 'cancelled', entries_digest: null, n: null, winners: [] };
+    const { result, text } = await verdictFor({ ...good, draw });
+    expect(result).toBe('not-drawn');
+    expect(text).toContain('Cancelled');
+  });
 });

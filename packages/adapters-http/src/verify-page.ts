@@ -74,6 +74,7 @@ const SCRIPT = String.raw`
     const base = '/lotteries/' + encodeURIComponent(id);
     const [lottery, record] = await Promise.all([get(base, 'json'), get(base + '/draw', 'json')]);
     if (record.algorithm !== 'fairdraw-v1') return finish('mismatch', 'Cannot check algorithm ' + record.algorithm + '.');
+    if (record.status === 'cancelled') return finish('not-drawn', 'Cancelled: this lottery will never be drawn (its purchases were refunded).');
     if (record.status !== 'drawn' || !record.seed) return finish('not-drawn', 'Not drawn yet: the seed is published with the draw.');
     // Only now: an open lottery does not serve its entries yet.
     const entriesBytes = await get(base + '/entries', 'text');

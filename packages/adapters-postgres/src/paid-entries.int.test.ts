@@ -91,6 +91,24 @@ describe('one wallet spent by many requests at once', () => {
   });
 });
 
+describe('admins', () => {
+  it('an admin’s ballot on a priced lottery is ADMIN_CANNOT_PLAY, and opens no wallet for them', async () => {
+    const lottery = await createLottery(deps(), { ticketPrice: 100 });
+    const admin = await registerParticipant(deps(), { username: `treasurer-${++players}`, password: 'correct horse battery' }, 'admin');
+    const payer = await aPayer(1000);
+    // In one turn with purchases that commit, so the admin's refusal does not roll the turn back.
+    const results = await settleAll([
+      () => buy(deps(), lottery.id, payer),
+      () => buy(deps(), lottery.id, payer),
+      () => buy(deps(), lottery.id, { participantId: admin.id, isAdmin: true }),
+      () => buy(deps(), lottery.id, payer),
+    ]);
+    expect(codes(results)).toEqual(['ok', 'ok', 'ADMIN_CANNOT_PLAY', 'ok']);
+    const { rows } = await sql<{ n: number }>`select count(*)::int as n from wallets where participant_id = ${admin.id}`.execute(db());
+    expect(rows[0]?.n).toBe(0);
+  });
+});
+
 describe('purchases racing a cancel', () => {
   it('every purchase that succeeded is refunded exactly once; the others are LOTTERY_CANCELLED', async () => {
     for (let round = 0; round < 3; round++) {

@@ -103,7 +103,9 @@ function prepare(deps: Deps, command: SubmitBallots): Prepared {
 }
 
 function turnRequest({ command, ipHash }: Prepared): TurnRequest {
-  return { tickets: command.count, entrant: { participantId: command.player.participantId, ipHash } };
+  // An admin is refused (ADMIN_CANNOT_PLAY) before anything of theirs is read: no counts, no wallet.
+  const participantId = command.player.isAdmin ? null : command.player.participantId;
+  return { tickets: command.count, entrant: { participantId, ipHash } };
 }
 
 async function issueBallots(deps: Deps, turn: BallotTurn, { command, ipHash, blanks, purchaseId }: Prepared): Promise<Issued> {
