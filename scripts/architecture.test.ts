@@ -27,6 +27,11 @@ describe('hexagonal dependency direction', () => {
     expect(allowed('packages/domain', 'zod')).toBe(false);
     expect(allowed('packages/domain', '@fairdraw/application')).toBe(false);
     expect(allowed('packages/domain', 'node:fs')).toBe(false);
+    // Exactly one library in the domain: BLS12-381 for beacon signatures, no other entry point.
+    expect(allowed('packages/domain', '@noble/curves/bls12-381.js')).toBe(true);
+    expect(allowed('packages/domain', '@noble/curves/ed25519.js')).toBe(false);
+    expect(allowed('packages/domain', '@noble/hashes/sha2.js')).toBe(false);
+    expect(allowed('packages/application', '@noble/curves/bls12-381.js')).toBe(false);
     expect(allowed('packages/application', 'kysely')).toBe(false);
     expect(allowed('packages/application', '@fairdraw/adapters-postgres')).toBe(false);
     expect(allowed('packages/adapters-http', '@fairdraw/adapters-postgres')).toBe(false);

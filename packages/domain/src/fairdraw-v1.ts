@@ -110,12 +110,16 @@ export function drawFairdrawV1(input: {
   n: number;
   prizes: readonly Prize[];
 }): DrawOutcome {
-  const randomness = randomnessOf(input.seed, input.lotteryId, input.entriesDigest);
-  const k = Math.min(input.n, totalPrizeUnits(input.prizes));
-  const winners = winnerIndices(randomness, input.n, k).map((entryIndex, j) => ({
+  return drawFromRandomness(randomnessOf(input.seed, input.lotteryId, input.entriesDigest), input.n, input.prizes);
+}
+
+/** Steps 4-6 from the randomness on: shared by fairdraw-v1 and fairdraw-v2, which differ only in step 3. */
+export function drawFromRandomness(randomness: Uint8Array, n: number, prizes: readonly Prize[]): DrawOutcome {
+  const k = Math.min(n, totalPrizeUnits(prizes));
+  const winners = winnerIndices(randomness, n, k).map((entryIndex, j) => ({
     rank: j + 1,
-    prize: prizeAt(input.prizes, j)?.name ?? '',
+    prize: prizeAt(prizes, j)?.name ?? '',
     entryIndex,
   }));
-  return { randomness: randomness.toString('hex'), winners };
+  return { randomness: Buffer.from(randomness).toString('hex'), winners };
 }

@@ -1,6 +1,8 @@
+export * from './beacon-chain.js';
 export * from './calendar.js';
 export * from './errors.js';
 export * from './fairdraw-v1.js';
+export * from './fairdraw-v2.js';
 export * from './ids.js';
 export * from './lottery.js';
 export * from './names.js';
@@ -8,6 +10,7 @@ export * from './participant.js';
 export * from './prizes.js';
 export * from './public-record.js';
 export * from './ticket-pool.js';
+export * from './verify-beacon.js';
 export * from './verify-record.js';
 export * from './wallet.js';
 export * from './webhook-retries.js';

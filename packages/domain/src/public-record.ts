@@ -7,10 +7,33 @@ export interface PublicPrize {
   readonly amount: number;
 }
 
+/** A v2 lottery's pinned beacon (API.md); null for v1. */
+export interface PublicLotteryBeacon {
+  readonly chain_hash: string;
+  readonly public_key: string;
+  readonly period: number;
+  readonly genesis_time: number;
+  readonly margin_s: number;
+  readonly round: number | null;
+}
+
 export interface PublicLottery {
   readonly id: string;
   readonly commitment: string;
   readonly prizes: readonly PublicPrize[];
+  /** Absent from records served before v2 existed: fairdraw-v1. */
+  readonly algorithm?: string | undefined;
+  readonly beacon?: PublicLotteryBeacon | null | undefined;
+  readonly closes_at?: string | null | undefined;
+  readonly closed_at?: string | null | undefined;
+}
+
+/** The v2 draw record's beacon: signature and randomness null until drawn. */
+export interface PublicDrawBeacon {
+  readonly chain_hash: string;
+  readonly round: number | null;
+  readonly signature: string | null;
+  readonly randomness: string | null;
 }
 
 export interface PublicWinner {
@@ -31,6 +54,7 @@ export interface PublicDraw {
   readonly n: number | null;
   /** Not in API.md's draw; checked when a server publishes it. */
   readonly randomness?: string | undefined;
+  readonly beacon?: PublicDrawBeacon | undefined;
   readonly winners: readonly PublicWinner[];
 }
 
@@ -71,7 +95,28 @@ const list =
     return null;
   };
 
-const lotteryShape = object({ id: string, commitment: string, prizes: list(object({ name: string, amount: positive })) });
+const integer: Check = (v, p) => (Number.isSafeInteger(v) ? null : `${p} must be an integer`);
+
+const lotteryShape = object({
+  id: string,
+  commitment: string,
+  prizes: list(object({ name: string, amount: positive })),
+  algorithm: orAbsent(string),
+  beacon: orAbsent(
+    orNull(
+      object({
+        chain_hash: string,
+        public_key: string,
+        period: positive,
+        genesis_time: integer,
+        margin_s: count,
+        round: orNull(positive),
+      }),
+    ),
+  ),
+  closes_at: orAbsent(orNull(string)),
+  closed_at: orAbsent(orNull(string)),
+});
 
 const drawShape = object({
   lottery_id: string,
@@ -82,6 +127,7 @@ const drawShape = object({
   entries_digest: orNull(string),
   n: orNull(count),
   randomness: orAbsent(string),
+  beacon: orAbsent(object({ chain_hash: string, round: orNull(positive), signature: orNull(string), randomness: orNull(string) })),
   winners: list(object({ rank: count, prize: string, ticket_number: count, ballot_id: string })),
 });
 

@@ -58,11 +58,14 @@ export interface VectorFile {
   readonly uniform_cases: readonly UniformCase[];
 }
 
-const sha256 = (label: string): Buffer => createHash('sha256').update(`fairdraw-v1 vectors|${label}`).digest();
+/** Fixed bytes from a label, so vector files regenerate byte for byte. */
+export const labelHash = (namespace: string, label: string): Buffer => createHash('sha256').update(`${namespace}|${label}`).digest();
+const sha256 = (label: string): Buffer => labelHash('fairdraw-v1 vectors', label);
+const uuidFrom = (label: string): string => labelUuid('fairdraw-v1 vectors', label);
 
 /** A UUID with version 7 and variant bits, taken from a label's hash (time-ordered only in shape). */
-function uuidFrom(label: string): string {
-  const b = sha256(label).subarray(0, 16);
+export function labelUuid(namespace: string, label: string): string {
+  const b = labelHash(namespace, label).subarray(0, 16);
   b[6] = ((b[6] ?? 0) & 0x0f) | 0x70;
   b[8] = ((b[8] ?? 0) & 0x3f) | 0x80;
   const h = b.toString('hex');
@@ -190,6 +193,10 @@ export function buildFairdrawV1Vectors(): VectorFile {
 /** The committed file's exact text. */
 export const fairdrawV1VectorsJson = (): string => `${JSON.stringify(buildFairdrawV1Vectors(), null, 2)}\n`;
 
+/** Vector winners as a draw record lists them (guest ballots: no username). */
+export const publicWinners = (winners: readonly VectorWinner[]) =>
+  winners.map((w) => ({ rank: w.rank, prize: w.prize, ticket_number: w.ticket_number, ballot_id: w.ballot_id, username: null }));
+
 /** What the public API would serve for a drawn vector case: fixtures for verifier tests. */
 export function publicRecordOf(c: VectorCase): {
   lottery: PublicLottery & { name: string; status: string };
@@ -207,13 +214,7 @@ export function publicRecordOf(c: VectorCase): {
     entries_digest: expected.entries_digest,
     n: expected.n,
     randomness: expected.randomness,
-    winners: expected.winners.map((w) => ({
-      rank: w.rank,
-      prize: w.prize,
-      ticket_number: w.ticket_number,
-      ballot_id: w.ballot_id,
-      username: null,
-    })),
+    winners: publicWinners(expected.winners),
   };
   return { lottery, draw, entriesText: entriesTextOf(c) };
 }

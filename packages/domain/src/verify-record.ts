@@ -4,10 +4,13 @@
  * chunks. The winners are recomputed from the record's own claims (seed, entries_digest, n) while
  * each claim is checked on its own, so one pass over the entries suffices; any mismatch fails.
  */
+import { QUICKNET } from './beacon-chain.js';
 import { type EntriesRead, EntriesReader } from './entries-text.js';
 import { ALGORITHM, commitmentOf, randomnessOf, winnerIndices } from './fairdraw-v1.js';
+import { ALGORITHM_V2, randomnessOfV2 } from './fairdraw-v2.js';
 import { prizeAt, totalPrizeUnits } from './prizes.js';
 import { type PublicDraw, type PublicLottery, readPublicRecord } from './public-record.js';
+import { type BeaconVerdict, checkBeaconRecord, type TrustedChains } from './verify-beacon.js';
 
 export type MismatchKind =
   | 'RECORD'
@@ -22,7 +25,11 @@ export type MismatchKind =
   | 'RANDOMNESS'
   | 'WINNER_COUNT'
   | 'WINNER'
-  | 'PRIZE';
+  | 'PRIZE'
+  | 'BEACON_CHAIN'
+  | 'BEACON_ROUND'
+  | 'BEACON_SIGNATURE'
+  | 'BEACON_RANDOMNESS';
 
 export interface Mismatch {
   readonly kind: MismatchKind;
@@ -40,16 +47,35 @@ export interface RecordVerification {
 
 const HEX64 = /^[0-9a-f]{64}$/;
 
-export function startVerification(lotteryJson: unknown, drawJson: unknown): RecordVerification {
+export interface VerifyOptions {
+  /** Beacon chains whose info the verifier fetched itself; quicknet's is built in. */
+  readonly chains?: TrustedChains | undefined;
+}
+
+const DEFAULT_CHAINS: TrustedChains = new Map([[QUICKNET.chainHash, QUICKNET]]);
+
+export function startVerification(lotteryJson: unknown, drawJson: unknown, options: VerifyOptions = {}): RecordVerification {
   const read = readPublicRecord(lotteryJson, drawJson);
   if ('problem' in read) return settled({ kind: 'RECORD', message: read.problem });
   const { lottery, draw } = read;
-  if (draw.algorithm !== ALGORITHM) return settled({ kind: 'ALGORITHM', message: `algorithm ${draw.algorithm} is not ${ALGORITHM}` });
+  if (draw.algorithm !== ALGORITHM && draw.algorithm !== ALGORITHM_V2) {
+    return settled({ kind: 'ALGORITHM', message: `algorithm ${draw.algorithm} is neither ${ALGORITHM} nor ${ALGORITHM_V2}` });
+  }
+  const lotteryAlgorithm = lottery.algorithm ?? ALGORITHM;
+  if (lotteryAlgorithm !== draw.algorithm) {
+    return settled({ kind: 'ALGORITHM', message: `the lottery is ${lotteryAlgorithm}; the draw says ${draw.algorithm}` });
+  }
   const { seed, entries_digest: digest, n } = draw;
   if (draw.status !== 'drawn' || seed == null || digest === null || n === null) {
     return settled({ kind: 'NOT_DRAWN', message: `the lottery is ${draw.status}: there is no seed to check yet` });
   }
-  const found: Mismatch[] = [];
+  let beacon: BeaconVerdict | null = null;
+  if (draw.algorithm === ALGORITHM_V2) {
+    const verdict = checkBeaconRecord(lottery, draw, new Map([...DEFAULT_CHAINS, ...(options.chains ?? [])]));
+    if ('kind' in verdict) return settled(verdict);
+    beacon = verdict;
+  }
+  const found: Mismatch[] = [...(beacon?.found ?? [])];
   if (draw.lottery_id !== lottery.id) found.push({ kind: 'LOTTERY_ID', message: `the draw is for ${draw.lottery_id}, not ${lottery.id}` });
   if (draw.commitment !== lottery.commitment) {
     found.push({
@@ -67,7 +93,11 @@ export function startVerification(lotteryJson: unknown, drawJson: unknown): Reco
     if (opened !== lottery.commitment) {
       found.push({ kind: 'SEED', message: `sha256(seed) = ${opened} does not open the published commitment ${lottery.commitment}` });
     }
-    const randomness = randomnessOf(seedBytes, lottery.id, digest).toString('hex');
+    const randomness = (
+      beacon === null
+        ? randomnessOf(seedBytes, lottery.id, digest)
+        : randomnessOfV2({ seed: seedBytes, lotteryId: lottery.id, entriesDigest: digest, ...beacon })
+    ).toString('hex');
     if (draw.randomness !== undefined && draw.randomness !== randomness) {
       found.push({ kind: 'RANDOMNESS', message: `randomness is ${randomness}; the record says ${draw.randomness}` });
     }
@@ -85,8 +115,8 @@ export function startVerification(lotteryJson: unknown, drawJson: unknown): Reco
 }
 
 /** Verifies with the whole entries text at hand. */
-export function verifyRecord(lotteryJson: unknown, drawJson: unknown, entriesText: string): Mismatch[] {
-  const verification = startVerification(lotteryJson, drawJson);
+export function verifyRecord(lotteryJson: unknown, drawJson: unknown, entriesText: string, options: VerifyOptions = {}): Mismatch[] {
+  const verification = startVerification(lotteryJson, drawJson, options);
   verification.push(entriesText);
   return verification.finish();
 }
