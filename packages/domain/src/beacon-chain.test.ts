@@ -10,6 +10,9 @@ import {
 } from './beacon-chain.js';
 import { QUICKNET_INFO, QUICKNET_ROUNDS } from './test-vectors-v2.js';
 
+// A pairing takes ~20 ms on a quiet machine and far longer on a busy shared one.
+const BLS_TIMEOUT = { timeout: 120_000 };
+
 const chain = { period: 3, genesisTime: QUICKNET_INFO.genesis_time, publicKey: QUICKNET_INFO.public_key };
 const flipBit = (hex: string, bit: number) => {
   const bytes = Buffer.from(hex, 'hex');
@@ -59,7 +62,7 @@ describe('the round rule', () => {
   });
 });
 
-describe('chain info', () => {
+describe('chain info', BLS_TIMEOUT, () => {
   it('hashes quicknet to its published chain hash', () => {
     expect(
       chainHashOf({
@@ -95,7 +98,7 @@ describe('chain info', () => {
   });
 });
 
-describe('beacon verification on real quicknet rounds', () => {
+describe('beacon verification on real quicknet rounds', BLS_TIMEOUT, () => {
   it('accepts every recorded round, its randomness sha256 of its signature', () => {
     expect(QUICKNET_ROUNDS.length).toBeGreaterThanOrEqual(5);
     for (const beacon of QUICKNET_ROUNDS) {

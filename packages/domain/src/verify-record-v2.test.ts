@@ -3,6 +3,9 @@ import { beaconRandomnessOf, QUICKNET } from './beacon-chain.js';
 import { buildFairdrawV2Vectors, publicV2RecordOf, QUICKNET_ROUNDS } from './test-vectors-v2.js';
 import { type MismatchKind, verifyRecord } from './verify-record.js';
 
+// A pairing takes ~20 ms on a quiet machine and far longer on a busy shared one.
+const BLS_TIMEOUT = { timeout: 120_000 };
+
 const vectors = buildFairdrawV2Vectors();
 const good = publicV2RecordOf(vectors.cases.find((c) => c.name === 'gaps') ?? (undefined as never));
 const kinds = (lottery: unknown, draw: unknown, text = good.entriesText, options = {}): MismatchKind[] => [
@@ -10,7 +13,7 @@ const kinds = (lottery: unknown, draw: unknown, text = good.entriesText, options
 ];
 const flipHex = (hex: string, at = 0) => `${hex.slice(0, at)}${hex[at] === '0' ? '1' : '0'}${hex.slice(at + 1)}`;
 
-describe('verifyRecord on fairdraw-v2 records', () => {
+describe('verifyRecord on fairdraw-v2 records', BLS_TIMEOUT, () => {
   it('finds nothing wrong with any vector, checked against the built-in quicknet key', () => {
     for (const c of vectors.cases) {
       const { lottery, draw, entriesText } = publicV2RecordOf(c);
