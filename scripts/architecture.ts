@@ -34,7 +34,7 @@ export const rules: readonly Rule[] = [
       relativeImport(s) ||
       s === '@fairdraw/domain' ||
       ['node:crypto', 'node:async_hooks'].includes(s) ||
-      (test && (testTooling(s) || platform(s))),
+      (test && (testTooling(s) || platform(s) || s === '@fairdraw/domain/testing')),
   },
   // Adapters use the inner layers and their own libraries, never each other.
   ...['packages/adapters-http', 'packages/adapters-postgres'].map((layer) => ({

@@ -1,4 +1,11 @@
-import { type Deps, runScheduledDraws, ScheduledDrawsFailed, type ScheduledDrawsOutcome } from '@fairdraw/application';
+import {
+  type BeaconDrawScheduler,
+  type Deps,
+  runScheduledDraws,
+  ScheduledDrawsFailed,
+  type ScheduledDrawsOutcome,
+  upcomingBeaconDraws,
+} from '@fairdraw/application';
 import { Cron } from 'croner';
 import type { Settings } from './settings.js';
 
@@ -48,21 +55,43 @@ export function describeOutcome(outcome: ScheduledDrawsOutcome): Record<string, 
     provisioned: outcome.provisioned.map((l) => l.toState().closesOn),
     drawn: outcome.drawn.map((d) => ({ lottery_id: d.lotteryId, entries: d.n, winners: d.winners.length })),
     failed: outcome.failed.map((f) => ({ lottery_id: f.lotteryId, error: f.error })),
+    beacon_pending: (outcome.pending ?? []).map((p) => ({ lottery_id: p.lotteryId, at: p.at.toISOString() })),
     provision_error: outcome.provisionError,
     forgotten_idempotency_keys: outcome.forgottenIdempotencyKeys,
   };
 }
 
+/** v2 draws due within this long get a timer or delayed job at each tick (ticks are at least daily). */
+export const BEACON_DRAW_HORIZON_MS = 26 * 3_600_000;
+
+/**
+ * After a tick: a delayed draw for each v2 lottery that waits for its round (pending) or whose
+ * round comes before the next tick (upcoming), so none waits for the next DRAW_CRON slot.
+ */
+export async function scheduleBeaconDraws(deps: Deps, draws: BeaconDrawScheduler, outcome: ScheduledDrawsOutcome | null): Promise<void> {
+  for (const { lotteryId, at } of outcome?.pending ?? []) await draws.drawAt(lotteryId, at);
+  for (const { lotteryId, at } of await upcomingBeaconDraws(deps, { horizonMs: BEACON_DRAW_HORIZON_MS })) await draws.drawAt(lotteryId, at);
+}
+
 /** One tick as both schedulers run it: the use case, and a log line saying what it did. */
-export function scheduledDrawsTick(deps: Deps, schedule: DrawSchedule, log: ScheduleLog): () => Promise<ScheduledDrawsOutcome> {
+export function scheduledDrawsTick(
+  deps: Deps,
+  schedule: DrawSchedule,
+  log: ScheduleLog,
+  draws?: BeaconDrawScheduler,
+): () => Promise<ScheduledDrawsOutcome> {
   return async () => {
     try {
       const outcome = await runScheduledDraws(deps, { dailyLotteries: schedule.dailyLotteries, daysAhead: schedule.daysAhead });
       log.info(describeOutcome(outcome), 'scheduled draws ran');
+      if (draws) await scheduleBeaconDraws(deps, draws, outcome);
       return outcome;
     } catch (error) {
       // What did succeed is logged now; the scheduler logs the failure and retries.
-      if (error instanceof ScheduledDrawsFailed) log.warn(describeOutcome(error.outcome), 'scheduled draws partly failed');
+      if (error instanceof ScheduledDrawsFailed) {
+        log.warn(describeOutcome(error.outcome), 'scheduled draws partly failed');
+        if (draws) await scheduleBeaconDraws(deps, draws, error.outcome).catch(() => {});
+      }
       throw error;
     }
   };

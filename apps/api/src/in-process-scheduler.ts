@@ -1,11 +1,18 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Deps, JobScheduler } from '@fairdraw/application';
+import { type BeaconDrawScheduler, type Deps, drawLottery, type JobScheduler } from '@fairdraw/application';
+import { LotteryId } from '@fairdraw/domain';
 import { Cron } from 'croner';
+import { createBeaconDrawTimers } from './beacon-draw-timers.js';
 import { type DrawSchedule, type ScheduleLog, scheduledDrawsTick, type Timetable } from './draw-schedule.js';
 
 export interface InProcessScheduler extends JobScheduler {
   /** The next instant the timetable fires (for the start-up log); null once stopped. */
   nextRun(): Date | null;
+}
+
+export interface InProcessSchedule extends InProcessScheduler {
+  /** Timers drawing v2 lotteries at their rounds: the runtime hands new lotteries to it. */
+  readonly beaconDraws: BeaconDrawScheduler;
 }
 
 /**
@@ -79,8 +86,17 @@ export function createInProcessScheduler(tick: () => Promise<unknown>, timetable
  * Starts the scheduled draws in this process; the API calls it when no REDIS_URL is set.
  * `startInProcessScheduler(runtime.deps, drawSchedule(settings), app.log)`, then `stop()` on shutdown.
  */
-export async function startInProcessScheduler(deps: Deps, schedule: DrawSchedule, log: ScheduleLog): Promise<InProcessScheduler> {
-  const scheduler = createInProcessScheduler(scheduledDrawsTick(deps, schedule, log), schedule, log);
+export async function startInProcessScheduler(deps: Deps, schedule: DrawSchedule, log: ScheduleLog): Promise<InProcessSchedule> {
+  const timers = createBeaconDrawTimers((lotteryId) => drawLottery(deps, { lotteryId: LotteryId(lotteryId) }), schedule, log);
+  const ticks = createInProcessScheduler(scheduledDrawsTick(deps, schedule, log, timers), schedule, log);
+  const scheduler: InProcessSchedule = {
+    ...ticks,
+    beaconDraws: timers,
+    async stop() {
+      await ticks.stop();
+      await timers.stop();
+    },
+  };
   await scheduler.start();
   log.info(
     { cron: schedule.cron, time_zone: schedule.timeZone, next_run: scheduler.nextRun()?.toISOString() ?? null },

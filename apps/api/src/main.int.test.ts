@@ -49,6 +49,8 @@ beforeAll(async () => {
       ADMIN_PASSWORD: ADMIN.password,
       DAILY_LOTTERIES: 'true',
       LOG_LEVEL: 'info',
+      // No test reaches the public beacon relays.
+      DRAW_BEACON: 'off',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

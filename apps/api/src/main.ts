@@ -1,6 +1,9 @@
 import { buildServer } from '@fairdraw/adapters-http';
 import { ensureAdmin } from '@fairdraw/application';
+import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
+import { beaconDrawQueue, DRAW_QUEUE_NAME } from './beacon-draw-queue.js';
+import { beaconReadiness, startBeacon } from './beacon-start.js';
 import { drawSchedule } from './draw-schedule.js';
 import { startInProcessScheduler } from './in-process-scheduler.js';
 import { startRuntime } from './runtime.js';
@@ -46,16 +49,20 @@ async function main(): Promise<void> {
           () => 'ok',
           (e: Error) => e.message,
         );
-      return checks;
+      return { ...checks, ...beaconReadiness(runtime.beacon) };
     },
   });
 
   // ioredis retries by itself; while it cannot reach Redis the rate limits let requests through.
   redis?.on('error', (error: Error) => app.log.warn({ err: error }, 'Redis unreachable: rate limits are not enforced until it is back'));
 
+  await startBeacon(runtime.beacon, settings, app.log);
   // Without Redis there is no worker process: this process runs the schedule itself.
   const scheduler = settings.REDIS_URL ? null : await startInProcessScheduler(runtime.deps, schedule, app.log);
   const deliveries = settings.REDIS_URL ? null : startWebhookDeliveries(runtime.deliveryDeps, app.log);
+  // A v2 lottery created here is drawn at its round: by this process's timers, or a worker's delayed job.
+  const drawQueue = settings.REDIS_URL ? new Queue(DRAW_QUEUE_NAME, { connection: { url: settings.REDIS_URL } }) : null;
+  runtime.useBeaconDraws(scheduler?.beaconDraws ?? (drawQueue && beaconDrawQueue(drawQueue, schedule, app.log)));
 
   let stopping = false;
   const stop = async (signal: string) => {
@@ -65,6 +72,7 @@ async function main(): Promise<void> {
     await app.close();
     await scheduler?.stop();
     await deliveries?.stop();
+    await drawQueue?.close();
     redis?.disconnect();
     await runtime.close();
     process.exit(0);

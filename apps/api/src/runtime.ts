@@ -1,8 +1,15 @@
 import { resolve } from 'node:path';
-import { httpWebhookPayloads, webhookAddressPolicy, webhookSecretBox, webhookTransport } from '@fairdraw/adapters-http';
+import {
+  DrandRelays,
+  httpWebhookPayloads,
+  webhookAddressPolicy,
+  webhookSecretBox,
+  webhookTransport,
+} from '@fairdraw/adapters-http';
 import { createDatabase, createPostgresUnitOfWork, migrateToLatest, startEmbeddedPostgres } from '@fairdraw/adapters-postgres';
 import {
   BallotBatches,
+  type BeaconDrawScheduler,
   cryptoRandom,
   type DeliveryDeps,
   type Deps,
@@ -30,9 +37,19 @@ export interface Runtime {
   readonly jwtSecret: string;
   readonly responseKey: Buffer;
   readonly embedded: boolean;
+  /** The drand relays (DRAW_BEACON); its chain info is fetched only once the app calls start(). */
+  readonly beacon: DrandRelays;
+  /** Where v2 draws are scheduled once their lottery is created: the app's scheduler, set when it starts. */
+  useBeaconDraws(scheduler: BeaconDrawScheduler | null): void;
   pingDatabase(): Promise<void>;
   close(): Promise<void>;
 }
+
+/** Until an app hands its pino logger over, the beacon reports to the console. */
+const consoleLog = {
+  info: (details: object, message: string) => console.info(message, JSON.stringify(details)),
+  warn: (details: object, message: string) => console.warn(message, JSON.stringify(details)),
+};
 
 export async function startRuntime(settings: Settings, options: { migrate: boolean }): Promise<Runtime> {
   const embedded = settings.DATABASE_URL === undefined;
@@ -51,23 +68,42 @@ export async function startRuntime(settings: Settings, options: { migrate: boole
     // Webhook secrets are sealed with a key of their own, derived like the stored responses' one.
     const secrets = webhookSecretBox(deriveKey(secret, 'webhook-secrets').toString('hex'));
     const addressRule = { allowPrivate: settings.WEBHOOK_ALLOW_PRIVATE };
+    const beacon = new DrandRelays({
+      mode: settings.DRAW_BEACON,
+      urls: settings.BEACON_URLS,
+      chainHash: settings.BEACON_CHAIN_HASH,
+      log: consoleLog,
+    });
+    let beaconDraws: BeaconDrawScheduler | null = null;
     const deps: Deps = {
       uow,
       clock: systemClock,
       random: cryptoRandom,
       passwords: argon2Hasher,
       keyed: hmacHasher(hashSecret),
-      settings: { timeZone: settings.SERVICE_TIMEZONE, refreshTokenTtlMs: settings.REFRESH_TOKEN_TTL, currency: settings.CURRENCY },
+      settings: {
+        timeZone: settings.SERVICE_TIMEZONE,
+        refreshTokenTtlMs: settings.REFRESH_TOKEN_TTL,
+        currency: settings.CURRENCY,
+        beaconMarginS: settings.BEACON_MARGIN_S,
+      },
       ballotBatches: new BallotBatches(uow, {
         // Its draw seals it instead; the operator should still hear that the database refused.
         onSealError: (error) => console.warn(`sealing a sold-out lottery failed (its draw will seal it): ${String(error)}`),
       }),
       payments: paymentProviders[settings.PAYMENTS],
       webhooks: { payloads: httpWebhookPayloads, addresses: webhookAddressPolicy(addressRule), secrets },
+      beacon,
+      // Late-bound: the scheduler that draws needs these deps, and these deps schedule draws.
+      beaconDraws: { drawAt: async (lotteryId, at) => beaconDraws?.drawAt(lotteryId, at) },
     };
     return {
       deps,
       deliveryDeps: { uow, clock: systemClock, secrets, transport: webhookTransport(addressRule) },
+      beacon,
+      useBeaconDraws: (scheduler) => {
+        beaconDraws = scheduler;
+      },
       jwtSecret: secret,
       responseKey: deriveKey(secret, 'idempotent-responses'),
       embedded,
@@ -75,6 +111,7 @@ export async function startRuntime(settings: Settings, options: { migrate: boole
         await sql`select 1`.execute(db);
       },
       close: async () => {
+        beacon.stop();
         // Answer every waiting ballot and finish sealing sold-out pools before the pool goes.
         await deps.ballotBatches.idle();
         await db.destroy();

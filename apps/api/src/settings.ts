@@ -1,4 +1,4 @@
-import { isValidTimeZone } from '@fairdraw/domain';
+import { isValidTimeZone, QUICKNET_CHAIN_HASH } from '@fairdraw/domain';
 import { z } from 'zod';
 
 const duration = z
@@ -9,6 +9,9 @@ const duration = z
     const ms = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[unit as 'ms'];
     return Number(amount) * ms;
   });
+
+/** The League of Entropy's public HTTP relays (drand's documented endpoints). */
+const DEFAULT_BEACON_URLS = 'https://api.drand.sh,https://api2.drand.sh,https://api3.drand.sh,https://drand.cloudflare.com';
 
 const flag = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 /** `a, b,c` → ['a', 'b', 'c']; unset or empty → []. */
@@ -67,6 +70,23 @@ const settingsSchema = z.object({
     .default('EUR'),
   PAYMENTS: z.enum(['simulated']).default('simulated'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  // fairdraw-v2 (API.md): auto = v2 while a relay has given checked chain info, drand = v2 only, off = v1 only.
+  DRAW_BEACON: z.enum(['auto', 'drand', 'off']).default('auto'),
+  BEACON_URLS: z
+    .string()
+    .default(DEFAULT_BEACON_URLS)
+    .transform((v) =>
+      v
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    )
+    .refine((urls) => urls.every((url) => /^https?:\/\/[^\s/]+/.test(url)), 'BEACON_URLS must be comma-separated http(s) URLs'),
+  BEACON_CHAIN_HASH: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/, 'BEACON_CHAIN_HASH must be 64 lower-case hex digits')
+    .default(QUICKNET_CHAIN_HASH),
+  BEACON_MARGIN_S: z.coerce.number().int().min(1).max(86_400).default(10),
 });
 
 export type Settings = z.infer<typeof settingsSchema>;

@@ -1,6 +1,17 @@
 import { hostname } from 'node:os';
-import { DELIVERY_INTERVAL_MS, drawSchedule, readSettings, scheduledDrawsTick, startRuntime, webhookDeliveryTick } from '@fairdraw/api';
+import {
+  beaconDrawQueue,
+  DELIVERY_INTERVAL_MS,
+  drawSchedule,
+  readSettings,
+  scheduledDrawsTick,
+  startBeacon,
+  startRuntime,
+  webhookDeliveryTick,
+} from '@fairdraw/api';
+import type { BeaconDrawScheduler } from '@fairdraw/application';
 import { pino } from 'pino';
+import { drawBeaconLottery } from './beacon-draw-job.js';
 import { createQueueScheduler } from './queue-scheduler.js';
 import { createWebhookQueue } from './webhook-queue.js';
 
@@ -17,10 +28,14 @@ async function main(): Promise<void> {
   const schedule = drawSchedule(settings);
   // Migrations belong to the one-shot migrate service (or to the embedded mode's start).
   const runtime = await startRuntime(settings, { migrate: false });
+  // Daily lotteries provisioned here are v2 while the beacon's chain info is known.
+  await startBeacon(runtime.beacon, settings, log);
+  let draws: BeaconDrawScheduler | undefined;
   const scheduler = createQueueScheduler({
     redisUrl: settings.REDIS_URL,
     timetable: schedule,
-    tick: scheduledDrawsTick(runtime.deps, schedule, log),
+    tick: () => scheduledDrawsTick(runtime.deps, schedule, log, draws)(),
+    drawOne: (lotteryId) => drawBeaconLottery(runtime.deps, lotteryId),
     log,
     workerName: `${hostname()}:${process.pid}`,
   });
@@ -30,6 +45,8 @@ async function main(): Promise<void> {
     log,
     everyMs: DELIVERY_INTERVAL_MS,
   });
+  draws = beaconDrawQueue(scheduler.queue, schedule, log);
+  runtime.useBeaconDraws(draws);
 
   let stopping = false;
   const stop = async (signal: string) => {

@@ -1,10 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { describeOutcome, type ScheduleLog, type Timetable } from '@fairdraw/api';
+import { BEACON_DRAW_JOB, DRAW_QUEUE_NAME, describeOutcome, type ScheduleLog, type Timetable } from '@fairdraw/api';
 import type { JobScheduler, ScheduledDrawsOutcome } from '@fairdraw/application';
 import { type Job, Queue, Worker, type WorkerOptions } from 'bullmq';
 import { connectRedis } from './redis-connection.js';
 
-const QUEUE_NAME = 'fairdraw-draws';
+const QUEUE_NAME = DRAW_QUEUE_NAME;
 /** One id for every worker and every start: upserting it again replaces, never duplicates. */
 export const SCHEDULER_ID = 'close-and-draw';
 const JOB_NAME = 'close-and-draw';
@@ -18,6 +18,8 @@ export interface QueueSchedulerOptions {
   readonly timetable: Timetable;
   /** One tick of the use case; a summary of its outcome is kept with the job for inspection. */
   readonly tick: () => Promise<ScheduledDrawsOutcome>;
+  /** A delayed fairdraw-v2 draw (job BEACON_DRAW_JOB) of one lottery, at its round's time. */
+  readonly drawOne?: ((lotteryId: string) => Promise<unknown>) | undefined;
   readonly log: ScheduleLog;
   readonly queueName?: string;
   readonly workerName?: string;
@@ -45,6 +47,12 @@ export function createQueueScheduler(options: QueueSchedulerOptions): QueueSched
   let worker: Worker | null = null;
 
   async function run(job: Job): Promise<unknown> {
+    if (job.name === BEACON_DRAW_JOB) {
+      const lotteryId = String((job.data as { lotteryId?: unknown }).lotteryId);
+      log.info({ job_id: job.id, attempt: job.attemptsMade + 1, lottery_id: lotteryId }, 'beacon draw job started');
+      // Fails while the round is not out or no relay gives it: BullMQ retries it.
+      return options.drawOne?.(lotteryId) ?? null;
+    }
     // A scheduled job carries its slot; if this machine's clock is behind the one that
     // promoted the job, wait for the slot, or the lottery closing at it would look not yet due.
     const slot = job.opts.prevMillis ?? job.timestamp;

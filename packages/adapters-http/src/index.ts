@@ -1,5 +1,13 @@
 export type { Caller, JwtSettings } from './auth/access-tokens.js';
 export { type IpAllowlist, ipAllowlist } from './auth/ip-allowlist.js';
+export {
+  type BeaconLog,
+  type BeaconMode,
+  type BeaconStatus,
+  DrandRelays,
+  type DrandRelaysOptions,
+  type RelayEvent,
+} from './beacon/drand-relays.js';
 export { HttpProblem, type Problem, problemOf, sendProblem } from './errors/problem.js';
 export { type ProblemCode, STATUS_OF } from './errors/status-table.js';
 export { webhookSecretBox } from './idempotency/response-cipher.js';

@@ -36,6 +36,8 @@ describe('POST /lotteries', () => {
       created_at: '2030-01-10T12:00:00.000Z',
       closed_at: null,
       drawn_at: null,
+      algorithm: 'fairdraw-v1',
+      beacon: null,
     });
   });
 

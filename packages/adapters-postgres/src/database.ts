@@ -1,5 +1,5 @@
-import type { DeliveryStatus, DrawWinner, WebhookEvent } from '@fairdraw/application';
-import type { LotteryStatus, Prize, Role, TransactionKind } from '@fairdraw/domain';
+import type { DeliveryStatus, DrawBeacon, DrawWinner, WebhookEvent } from '@fairdraw/application';
+import type { Algorithm, LotteryBeacon, LotteryStatus, Prize, Role, TransactionKind } from '@fairdraw/domain';
 import { type ColumnType, Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import Cursor from 'pg-cursor';
@@ -47,6 +47,9 @@ export interface LotteriesTable {
   created_at: Date;
   closed_at: Date | null;
   drawn_at: Date | null;
+  /** Migration 0005; rows from before it are fairdraw-v1 with no beacon. */
+  algorithm: ColumnType<Algorithm, Algorithm | undefined, Algorithm>;
+  beacon: ColumnType<LotteryBeacon | null, string | null | undefined, string | null>;
 }
 
 export interface BallotsTable {
@@ -75,13 +78,14 @@ export interface EntryCountsTable {
 export interface DrawsTable {
   lottery_id: string;
   drawn_at: Date;
-  algorithm: 'fairdraw-v1';
+  algorithm: Algorithm;
   commitment: string;
   seed: string;
   entries_digest: string;
   n: number;
   randomness: string;
   winners: Json<DrawWinner[]>;
+  beacon: ColumnType<DrawBeacon | null, string | null | undefined, string | null>;
 }
 
 export interface IdempotencyKeysTable {

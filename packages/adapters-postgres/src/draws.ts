@@ -15,6 +15,7 @@ const toDraw = (row: Selectable<DrawsTable>): DrawRecord => ({
   n: row.n,
   randomness: row.randomness,
   winners: row.winners,
+  ...(row.beacon ? { beacon: row.beacon } : {}),
 });
 
 export function postgresDraws(db: Kysely<Database>): DrawRepository {
@@ -34,6 +35,7 @@ export function postgresDraws(db: Kysely<Database>): DrawRepository {
             n: d.n,
             randomness: d.randomness,
             winners: JSON.stringify(d.winners),
+            beacon: d.beacon ? JSON.stringify(d.beacon) : null,
           })
           .execute(),
       );

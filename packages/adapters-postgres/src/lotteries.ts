@@ -35,6 +35,7 @@ function toLottery(row: Selectable<LotteriesTable>): Lottery {
     createdAt: row.created_at,
     closedAt: row.closed_at,
     drawnAt: row.drawn_at,
+    beacon: row.beacon,
   });
 }
 
@@ -60,6 +61,8 @@ function toRow(s: LotteryState): Insertable<LotteriesTable> {
     created_at: s.createdAt,
     closed_at: s.closedAt,
     drawn_at: s.drawnAt,
+    algorithm: s.beacon ? 'fairdraw-v2' : 'fairdraw-v1',
+    beacon: s.beacon ? JSON.stringify(s.beacon) : null,
   };
 }
 

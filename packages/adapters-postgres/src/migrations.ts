@@ -2,6 +2,7 @@ import { type Kysely, sql } from 'kysely';
 import { type Migration, type MigrationProvider, Migrator } from 'kysely/migration';
 import type { Database } from './database.js';
 import { wallets } from './wallet-migration.js';
+import { beaconDraws } from './migration-beacon-draws.js';
 
 /**
  * Migrations live in code (not files read at run time), so they work the same from `src` under
@@ -215,6 +216,7 @@ const provider: MigrationProvider = {
       '0002_pool_slot_lookups': poolSlotLookups,
       '0003_idempotency_by_age': idempotencyByAge,
       '0004_entry_counts': entryCounts,
+      '0005_beacon_draws': beaconDraws,
       '0006_wallets': wallets,
       '0007_webhooks': webhooks,
     };

@@ -2,10 +2,13 @@ import { DomainError, type LotteryId } from '@fairdraw/domain';
 import type { Deps } from './deps.js';
 import { drawLottery } from './draw-lottery.js';
 import type { DrawRecord } from './ports/repositories.js';
+import { sealClosedLottery } from './seal-entries.js';
 
 export interface CloseDueOutcome {
   readonly drawn: readonly DrawRecord[];
   readonly failed: readonly { lotteryId: LotteryId; error: string }[];
+  /** fairdraw-v2 lotteries closed but waiting for their beacon round (or a relay): draw again at `at`. */
+  readonly pending?: readonly { lotteryId: LotteryId; at: Date }[] | undefined;
 }
 
 /**
@@ -19,14 +22,31 @@ export async function closeDueLotteries(deps: Deps, command: { asOf?: Date } = {
   const due = await deps.uow.reads.lotteries.findUndrawnDue(asOf);
   const drawn: DrawRecord[] = [];
   const failed: { lotteryId: LotteryId; error: string }[] = [];
+  const pending: { lotteryId: LotteryId; at: Date }[] = [];
   for (const lotteryId of due) {
     try {
       const view = await drawLottery(deps, { lotteryId });
       if (view.record) drawn.push(view.record);
     } catch (error) {
       if (error instanceof DomainError && error.code === 'ALREADY_DRAWN') continue;
+      if (error instanceof DomainError && (error.code === 'BEACON_PENDING' || error.code === 'BEACON_UNAVAILABLE')) {
+        // Its draw waits for the beacon, its close does not: the entries freeze and show now.
+        await recordDueClose(deps, lotteryId);
+        pending.push({ lotteryId, at: new Date(deps.clock.now().getTime() + (error.retryAfterSeconds ?? 0) * 1000) });
+        continue;
+      }
       failed.push({ lotteryId, error: error instanceof Error ? error.message : String(error) });
     }
   }
-  return { drawn, failed };
+  return { drawn, failed, pending };
+}
+
+async function recordDueClose(deps: Deps, lotteryId: LotteryId): Promise<void> {
+  await deps.uow.run(async (repos) => {
+    const lottery = await repos.lotteries.lock(lotteryId);
+    if (lottery === null || !lottery.isDue(deps.clock.now())) return;
+    lottery.recordDueClose(deps.clock.now());
+    await repos.lotteries.save(lottery);
+  });
+  await sealClosedLottery(deps.uow, lotteryId);
 }

@@ -27,7 +27,24 @@ export async function createLottery(deps: Deps, command: CreateLottery): Promise
     seed: deps.random.bytes(SEED_BYTES),
     now: deps.clock.now(),
     timeZone: deps.settings.timeZone,
+    // fairdraw-v2 while the beacon's chain info is known: fixed now, for the lottery's whole life.
+    beacon: beaconOf(deps),
   });
   await deps.uow.run((repos) => repos.lotteries.add(lottery));
+  await scheduleBeaconDraw(deps, lottery);
   return lottery;
+}
+
+export const DEFAULT_BEACON_MARGIN_S = 10;
+
+function beaconOf(deps: Deps) {
+  const chain = deps.beacon?.chainInfo() ?? null;
+  return chain === null ? null : { chain, marginS: deps.settings.beaconMarginS ?? DEFAULT_BEACON_MARGIN_S };
+}
+
+/** After the commit: a v2 lottery with a closing instant is drawn when its round is published. */
+export async function scheduleBeaconDraw(deps: Deps, lottery: Lottery): Promise<void> {
+  const pinned = lottery.beaconRound;
+  if (pinned === null || lottery.toState().closesAt === null) return;
+  await deps.beaconDraws?.drawAt(lottery.id, new Date(pinned.publishedAtMs));
 }

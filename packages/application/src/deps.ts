@@ -1,5 +1,6 @@
 import type { BallotQueue } from './ballot-batches.js';
 import type { PaymentProvider } from './ports/payments.js';
+import type { BeaconDrawScheduler, RandomnessBeacon } from './ports/beacon.js';
 import type { UnitOfWork } from './ports/repositories.js';
 import type { Clock, KeyedHasher, PasswordHasher, RandomSource } from './ports/system.js';
 import type { WebhookPorts } from './ports/webhooks.js';
@@ -10,6 +11,8 @@ export interface Settings {
   readonly refreshTokenTtlMs: number;
   /** CURRENCY: the ISO 4217 code of every wallet and of new lotteries' prices. */
   readonly currency: string;
+  /** BEACON_MARGIN_S: seconds from a v2 lottery's closing instant to its beacon round (default 10). */
+  readonly beaconMarginS?: number | undefined;
 }
 
 /** Everything a use case may need; each use case takes the whole bag and uses what it names. */
@@ -27,4 +30,8 @@ export interface Deps {
   readonly payments: PaymentProvider;
   /** Event payloads, the SSRF rule and the secrets' encryption, for webhooks. */
   readonly webhooks: WebhookPorts;
+  /** The drand beacon for fairdraw-v2; absent: every new lottery is v1 and v2 draws are BEACON_UNAVAILABLE. */
+  readonly beacon?: RandomnessBeacon | undefined;
+  /** Draws v2 lotteries when their round is published; absent: the scheduled ticks do. */
+  readonly beaconDraws?: BeaconDrawScheduler | undefined;
 }

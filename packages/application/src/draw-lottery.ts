@@ -1,4 +1,4 @@
-import { fail, type LotteryId } from '@fairdraw/domain';
+import { type Beacon, fail, failFor, type LotteryId } from '@fairdraw/domain';
 import type { Deps } from './deps.js';
 import { payPrizes } from './pay-prizes.js';
 import type { DrawRecord } from './ports/repositories.js';
@@ -12,6 +12,8 @@ import type { DrawView } from './views.js';
  * primary key makes a second draw impossible even without it.
  */
 export async function drawLottery(deps: Deps, command: { lotteryId: LotteryId }): Promise<DrawView> {
+  // Relays are asked before the lock: a slow relay must not hold the lottery's ballots and closes.
+  const beacon = await beaconFor(deps, command.lotteryId);
   return deps.uow.run(async (repos) => {
     const lottery = (await repos.lotteries.lock(command.lotteryId)) ?? fail('LOTTERY_NOT_FOUND', 'no such lottery');
     // After the lock: a draw that waited behind ballots until past closes_at must see it due.
@@ -22,7 +24,7 @@ export async function drawLottery(deps: Deps, command: { lotteryId: LotteryId })
     // A scheduled close is recorded here, in the draw's transaction: its event comes first.
     if (wasOpen && lottery.toState().status === 'closed')
       await recordLotteryEvent(deps, repos, { type: 'lottery.closed', lottery, at: now });
-    const outcome = lottery.draw(now);
+    const outcome = lottery.draw(now, beacon);
     const ballots = await repos.ballots.atIndices(
       lottery.id,
       outcome.winners.map((w) => w.entryIndex),
@@ -31,7 +33,7 @@ export async function drawLottery(deps: Deps, command: { lotteryId: LotteryId })
     const record: DrawRecord = {
       lotteryId: lottery.id,
       drawnAt: now,
-      algorithm: 'fairdraw-v1',
+      algorithm: lottery.algorithm,
       commitment: state.commitment,
       seed: Buffer.from(state.seed).toString('hex'),
       entriesDigest: state.entriesDigest ?? '',
@@ -49,6 +51,12 @@ export async function drawLottery(deps: Deps, command: { lotteryId: LotteryId })
           username: ballot.username,
         };
       }),
+      beacon: beacon && {
+        chainHash: state.beacon?.chainHash ?? '',
+        round: beacon.round,
+        signature: beacon.signature,
+        randomness: beacon.randomness,
+      },
     };
     await repos.draws.add(record);
     // Prize values go to the winners' wallets in this transaction, once (pay-prizes.ts).
@@ -63,4 +71,30 @@ export async function drawLottery(deps: Deps, command: { lotteryId: LotteryId })
     await recordLotteryEvent(deps, repos, { type: 'lottery.drawn', lottery, record, at: now });
     return { lottery, record };
   });
+}
+
+/** How long a client waits before asking again when no relay gave a valid beacon. */
+export const BEACON_RETRY_AFTER_S = 5;
+
+/**
+ * The verified beacon a v2 lottery is drawn with; null for v1. Lotteries that cannot be drawn
+ * yet anyway answer as they would without a beacon (not closed, already drawn), so the beacon's
+ * codes mean only what they say: its round is not out yet, or no relay gives it.
+ */
+async function beaconFor(deps: Deps, lotteryId: LotteryId): Promise<Beacon | null> {
+  const lottery = (await deps.uow.reads.lotteries.findById(lotteryId)) ?? fail('LOTTERY_NOT_FOUND', 'no such lottery');
+  if (lottery.algorithm === 'fairdraw-v1') return null;
+  const now = deps.clock.now();
+  if (lottery.toState().status === 'drawn') fail('ALREADY_DRAWN', 'this lottery has been drawn');
+  if (lottery.statusAt(now) === 'open') fail('LOTTERY_NOT_CLOSED', 'a lottery is drawn after it closes');
+  const pinned = lottery.beaconRound;
+  if (pinned === null) throw new Error(`closed fairdraw-v2 lottery ${lotteryId} has no beacon round`);
+  const wait = pinned.publishedAtMs - now.getTime();
+  if (wait > 0) {
+    failFor('BEACON_PENDING', `beacon round ${pinned.round} is published at ${new Date(pinned.publishedAtMs).toISOString()}`, wait / 1000);
+  }
+  const beacon = (await deps.beacon?.beacon(pinned.chain, pinned.round)) ?? null;
+  if (beacon === null)
+    failFor('BEACON_UNAVAILABLE', `no beacon relay gives a valid beacon for round ${pinned.round}`, BEACON_RETRY_AFTER_S);
+  return beacon;
 }

@@ -27,7 +27,9 @@ export type ErrorCode =
   | 'INVALID_VERIFICATION_CODE'
   | 'TOO_MANY_PRIZES'
   | 'INSUFFICIENT_FUNDS'
-  | 'LOTTERY_CANCELLED';
+  | 'LOTTERY_CANCELLED'
+  | 'BEACON_PENDING'
+  | 'BEACON_UNAVAILABLE';
 
 export interface FieldProblem {
   readonly path: string;
@@ -40,9 +42,16 @@ export class DomainError extends Error {
     readonly code: ErrorCode,
     message: string,
     readonly errors: readonly FieldProblem[] = [],
+    /** When trying again makes sense (a beacon round not yet published): sent as Retry-After. */
+    readonly retryAfterSeconds: number | null = null,
   ) {
     super(message);
   }
+}
+
+/** A failure that passes with time: the client is told how many seconds to wait. */
+export function failFor(code: ErrorCode, message: string, retryAfterSeconds: number): never {
+  throw new DomainError(code, message, [], Math.max(1, Math.ceil(retryAfterSeconds)));
 }
 
 export function fail(code: ErrorCode, message: string, errors: readonly FieldProblem[] = []): never {

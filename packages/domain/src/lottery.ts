@@ -1,6 +1,8 @@
+import { type Beacon, type BeaconChain, checkBeacon, roundFor, roundTimeMs } from './beacon-chain.js';
 import { dateIn, endOfDate, isCalendarDate } from './calendar.js';
 import { fail, invalid } from './errors.js';
 import { commitmentOf, type DrawOutcome, drawFairdrawV1, SEED_BYTES } from './fairdraw-v1.js';
+import { ALGORITHM_V2, type Algorithm, drawFairdrawV2 } from './fairdraw-v2.js';
 import type { LotteryId, ParticipantId } from './ids.js';
 import { checkPrizes, DEFAULT_PRIZES, type Prize, prizeValue } from './prizes.js';
 import { issueChosen, issueRandom, type PoolIssue, positionsToRead, type SlotView } from './ticket-pool.js';
@@ -19,6 +21,13 @@ export const DEFAULT_ENTRY: EntryRules = { guests: false, perParticipantLimit: n
 /** Tickets 1..limit fit a PostgreSQL integer with room for the pool's bookkeeping. */
 export const MAX_TICKET_LIMIT = 2_000_000_000;
 export const MAX_BALLOTS_PER_REQUEST = 100;
+
+/** A fairdraw-v2 lottery's beacon: the chain pinned at creation and the round its draw waits for. */
+export interface LotteryBeacon extends BeaconChain {
+  readonly marginS: number;
+  /** Fixed at creation from the closing instant, or at the close when there is none. */
+  readonly round: number | null;
+}
 
 export interface LotteryState {
   readonly id: LotteryId;
@@ -41,6 +50,8 @@ export interface LotteryState {
   readonly createdAt: Date;
   readonly closedAt: Date | null;
   readonly drawnAt: Date | null;
+  /** fairdraw-v2's beacon; absent or null for a fairdraw-v1 lottery. */
+  readonly beacon?: LotteryBeacon | null | undefined;
 }
 
 export interface Player {
@@ -93,6 +104,8 @@ export class Lottery {
     seed: Uint8Array;
     now: Date;
     timeZone: string;
+    /** A chain whose info has been checked: the lottery is fairdraw-v2. */
+    beacon?: { readonly chain: BeaconChain; readonly marginS: number } | null | undefined;
   }): Lottery {
     const { now, timeZone } = input;
     if (input.closesOn != null && input.closesAt != null) invalid('closes_at', 'give closes_on or closes_at, not both');
@@ -128,6 +141,8 @@ export class Lottery {
     const name = input.name.trim();
     if (name.length === 0 || name.length > 100) invalid('name', 'name must be 1-100 characters');
     if (input.seed.length !== SEED_BYTES) throw new RangeError('a lottery seed is 32 bytes');
+    const beacon = input.beacon ?? null;
+    if (beacon !== null && !(Number.isSafeInteger(beacon.marginS) && beacon.marginS >= 1)) throw new RangeError('margin_s is at least 1');
     return new Lottery({
       id: input.id,
       name,
@@ -147,6 +162,14 @@ export class Lottery {
       createdAt: now,
       closedAt: null,
       drawnAt: null,
+      beacon:
+        beacon === null
+          ? null
+          : {
+              ...beacon.chain,
+              marginS: beacon.marginS,
+              round: closesAt === null ? null : roundFor(beacon.chain, closesAt.getTime(), beacon.marginS),
+            },
     });
   }
 
@@ -160,6 +183,24 @@ export class Lottery {
 
   get id(): LotteryId {
     return this.state.id;
+  }
+
+  get algorithm(): Algorithm {
+    return this.state.beacon ? ALGORITHM_V2 : 'fairdraw-v1';
+  }
+
+  /** The round a v2 draw waits for and when it is published; null for v1 or before the round is fixed. */
+  get beaconRound(): { readonly chain: BeaconChain; readonly round: number; readonly publishedAtMs: number } | null {
+    const beacon = this.state.beacon;
+    if (!beacon || beacon.round === null) return null;
+    return { chain: beacon, round: beacon.round, publishedAtMs: roundTimeMs(beacon, beacon.round) };
+  }
+
+  /** Closing without an instant of its own fixes a v2 lottery's round from the close. */
+  private closedState(closedAt: Date): Pick<LotteryState, 'status' | 'closedAt' | 'beacon'> {
+    const beacon = this.state.beacon;
+    if (!beacon || beacon.round !== null) return { status: 'closed', closedAt, beacon };
+    return { status: 'closed', closedAt, beacon: { ...beacon, round: roundFor(beacon, closedAt.getTime(), beacon.marginS) } };
   }
 
   get ticketsRemaining(): number | null {
@@ -234,7 +275,7 @@ export class Lottery {
     this.state = {
       ...this.state,
       ticketsIssued,
-      ...(soldOut ? { status: 'closed' as const, closedAt: now } : {}),
+      ...(soldOut ? this.closedState(now) : {}),
     };
     return issue;
   }
@@ -276,7 +317,7 @@ export class Lottery {
     if (this.state.status === 'cancelled') fail('LOTTERY_CANCELLED', 'this lottery was cancelled');
     if (this.state.status === 'drawn') fail('ALREADY_DRAWN', 'this lottery has been drawn');
     if (this.state.status === 'closed' || this.isDue(now)) fail('ALREADY_CLOSED', 'this lottery is already closed');
-    this.state = { ...this.state, status: 'closed', closedAt: now };
+    this.state = { ...this.state, ...this.closedState(now) };
   }
 
   /**
@@ -286,7 +327,7 @@ export class Lottery {
   recordDueClose(now: Date): void {
     const { closesAt } = this.state;
     if (!this.isDue(now) || closesAt === null) return;
-    this.state = { ...this.state, status: 'closed', closedAt: closesAt };
+    this.state = { ...this.state, ...this.closedState(closesAt) };
   }
 
   get isSealed(): boolean {
@@ -300,19 +341,25 @@ export class Lottery {
     this.state = { ...this.state, entriesDigest: entries.entriesDigest, entryCount: entries.n };
   }
 
-  draw(now: Date): DrawOutcome {
+  /** Draws a closed, sealed lottery; a v2 one with the verified beacon of its round, and no other. */
+  draw(now: Date, beacon: Beacon | null = null): DrawOutcome {
     if (this.state.status === 'cancelled') fail('LOTTERY_CANCELLED', 'this lottery was cancelled');
     if (this.state.status === 'drawn') fail('ALREADY_DRAWN', 'this lottery has been drawn');
     if (this.state.status !== 'closed') fail('LOTTERY_NOT_CLOSED', 'a lottery is drawn after it closes');
     const { entriesDigest, entryCount } = this.state;
     if (entriesDigest === null || entryCount === null) throw new Error('a lottery is sealed before it is drawn');
-    const outcome = drawFairdrawV1({
-      seed: this.state.seed,
-      lotteryId: this.state.id,
-      entriesDigest,
-      n: entryCount,
-      prizes: this.state.prizes,
-    });
+    const input = { seed: this.state.seed, lotteryId: this.state.id, entriesDigest, n: entryCount, prizes: this.state.prizes };
+    const pinned = this.beaconRound;
+    let outcome: DrawOutcome;
+    if (this.state.beacon) {
+      // Callers check the beacon before the lock; a wrong one here is a bug, never a client's fault.
+      if (pinned === null || beacon === null) throw new Error(`lottery ${this.state.id} is fairdraw-v2: it is drawn with its beacon round`);
+      const check = checkBeacon(pinned.chain, pinned.round, beacon);
+      if (check !== 'ok') throw new Error(`the beacon for round ${pinned.round} fails its ${check} check`);
+      outcome = drawFairdrawV2({ ...input, chainHash: pinned.chain.chainHash, round: pinned.round, beacon });
+    } else {
+      outcome = drawFairdrawV1(input);
+    }
     this.state = { ...this.state, status: 'drawn', drawnAt: now };
     return outcome;
   }

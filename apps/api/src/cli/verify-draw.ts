@@ -1,12 +1,15 @@
 /**
- * `pnpm verify-draw <base-url> <lottery-id>`: checks a published draw using nothing but the public
- * API, so anyone can run it against any fairdraw server. Prints VERIFIED and exits 0, or prints
- * each mismatch and exits 1; exits 2 when the record cannot be fetched at all.
+ * `pnpm verify-draw [--relay <url>]... <base-url> <lottery-id>`: checks a published draw using
+ * nothing but the public API, so anyone can run it against any fairdraw server. A fairdraw-v2
+ * draw's beacon is checked against chain info the verifier trusts: quicknet's is built in, and
+ * `--relay` fetches any other chain's from a drand relay of the verifier's choosing (accepted only
+ * when it hashes to the lottery's chain hash). Prints VERIFIED and exits 0, or prints each
+ * mismatch and exits 1; exits 2 when the record cannot be fetched at all.
  */
 import { realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { createFairdrawClient } from '@fairdraw/client';
-import { type Mismatch, startVerification } from '@fairdraw/domain';
+import { acceptChainInfo, type BeaconChain, type Mismatch, startVerification } from '@fairdraw/domain';
 
 type Fetch = typeof fetch;
 
@@ -21,13 +24,19 @@ function ok<T>(what: string, answer: { data?: T; response: Response }): T {
  * client and checks them. The records are checked as the untrusted values they are, whatever
  * their types say: a server may send anything.
  */
-export async function verifyDraw(baseUrl: string, lotteryId: string, fetcher: Fetch = fetch): Promise<Mismatch[]> {
+export async function verifyDraw(
+  baseUrl: string,
+  lotteryId: string,
+  fetcher: Fetch = fetch,
+  relays: readonly string[] = [],
+): Promise<Mismatch[]> {
   const api = createFairdrawClient({ baseUrl, fetch: fetcher });
   const path = { id: lotteryId };
   const lotteryPath = `${baseUrl.replace(/\/+$/, '')}/lotteries/${encodeURIComponent(lotteryId)}`;
   const lottery: unknown = ok(lotteryPath, await api.GET('/lotteries/{id}', { params: { path } }));
   const draw: unknown = ok(`${lotteryPath}/draw`, await api.GET('/lotteries/{id}/draw', { params: { path } }));
-  const verification = startVerification(lottery, draw);
+  const chains = await trustedChains(lottery, relays, fetcher);
+  const verification = startVerification(lottery, draw, { chains });
   // An undrawn lottery may not serve its entries yet (API.md: once closed); the verdict needs none.
   if (!verification.needsEntries) return verification.finish();
   const answer = await api.GET('/lotteries/{id}/entries', { params: { path }, parseAs: 'stream' });
@@ -43,14 +52,46 @@ export async function verifyDraw(baseUrl: string, lotteryId: string, fetcher: Fe
   return verification.finish();
 }
 
+/** The lottery's chain, from the first relay whose chain info hashes to the lottery's chain hash. */
+async function trustedChains(lottery: unknown, relays: readonly string[], fetcher: Fetch): Promise<Map<string, BeaconChain>> {
+  const chainHash = (lottery as { beacon?: { chain_hash?: unknown } | null } | null)?.beacon?.chain_hash;
+  const chains = new Map<string, BeaconChain>();
+  if (typeof chainHash !== 'string' || !/^[0-9a-f]{64}$/.test(chainHash)) return chains;
+  for (const relay of relays) {
+    try {
+      const url = `${relay.replace(/\/+$/, '')}/${chainHash}/info`;
+      const response = await fetcher(url, { headers: { accept: 'application/json' } });
+      if (!response.ok) throw new Error(`GET ${url} answered ${response.status}`);
+      const info = acceptChainInfo(await response.json(), chainHash);
+      if ('problem' in info) {
+        process.stderr.write(`relay ${relay}: ${info.problem}\n`);
+        continue;
+      }
+      chains.set(chainHash, info);
+      break;
+    } catch (error) {
+      process.stderr.write(`relay ${relay}: ${error instanceof Error ? error.message : String(error)}\n`);
+    }
+  }
+  return chains;
+}
+
+const USAGE = 'usage: pnpm verify-draw [--relay <drand-relay-url>]... <base-url> <lottery-id>\n';
+
 export async function main(argv: readonly string[]): Promise<number> {
-  const [baseUrl, lotteryId] = argv;
-  if (baseUrl === undefined || lotteryId === undefined || argv.length !== 2) {
-    process.stderr.write('usage: pnpm verify-draw <base-url> <lottery-id>\n');
+  const relays: string[] = [];
+  const rest: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === '--relay' && argv[i + 1] !== undefined) relays.push(argv[++i] ?? '');
+    else rest.push(argv[i] ?? '');
+  }
+  const [baseUrl, lotteryId] = rest;
+  if (baseUrl === undefined || lotteryId === undefined || rest.length !== 2) {
+    process.stderr.write(USAGE);
     return 2;
   }
   try {
-    const mismatches = await verifyDraw(baseUrl, lotteryId);
+    const mismatches = await verifyDraw(baseUrl, lotteryId, fetch, relays);
     if (mismatches.length === 0) {
       process.stdout.write('VERIFIED\n');
       return 0;

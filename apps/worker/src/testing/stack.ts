@@ -43,6 +43,8 @@ export function workerEnv(database: TestDatabase, redis: TestRedis, extra: Recor
     DAILY_LOTTERIES: 'false',
     DRAW_RETRY_DELAY_MS: '200',
     LOG_LEVEL: 'silent',
+    // No test reaches the public beacon relays: those that want v2 pass a local relay.
+    DRAW_BEACON: 'off',
     ...extra,
   };
 }

@@ -1,6 +1,16 @@
 import { randomBytes } from 'node:crypto';
-import { drawSchedule, type Runtime, readSettings, type ScheduleLog, scheduledDrawsTick } from '@fairdraw/api';
+import {
+  beaconDrawQueue,
+  drawSchedule,
+  type Runtime,
+  readSettings,
+  type ScheduleLog,
+  scheduledDrawsTick,
+  startBeacon,
+} from '@fairdraw/api';
 import type { TestRedis } from '@fairdraw/api/testing';
+import type { BeaconDrawScheduler } from '@fairdraw/application';
+import { drawBeaconLottery } from '../beacon-draw-job.js';
 import { createQueueScheduler, type QueueScheduler, type WorkerTuning } from '../queue-scheduler.js';
 import { type TestDatabase, testRuntime, workerEnv } from './stack.js';
 
@@ -21,6 +31,8 @@ export interface TestWorkerOptions {
   readonly tuning?: WorkerTuning;
   /** Runs before each tick: lets a test hold a tick, or fail it. */
   readonly gate?: () => Promise<void>;
+  /** More settings (a local beacon relay); the beacon is started as main.ts starts it. */
+  readonly env?: Record<string, string>;
 }
 
 /** A worker as main.ts builds it (its own runtime, pool and connections), on the queue given. */
@@ -30,16 +42,20 @@ export async function startTestWorker(
   queueName: string,
   options: TestWorkerOptions = {},
 ): Promise<TestWorker> {
-  const cron = { DRAW_CRON: options.cron ?? '0 0 0 1 1 *' };
+  const cron = { DRAW_CRON: options.cron ?? '0 0 0 1 1 *', ...options.env };
   const runtime = await testRuntime(database, redis, cron);
-  const schedule = drawSchedule(readSettings(workerEnv(database, redis, cron)));
+  const settings = readSettings(workerEnv(database, redis, cron));
+  const schedule = drawSchedule(settings);
   const lines: LogLine[] = [];
   const record = (details: object, message: string) => {
     lines.push({ message, details: details as Record<string, unknown> });
   };
   const log: ScheduleLog = { info: record, warn: record, error: record };
-  const tick = scheduledDrawsTick(runtime.deps, schedule, log);
+  await startBeacon(runtime.beacon, settings, log);
+  let draws: BeaconDrawScheduler | undefined;
+  const tick = () => scheduledDrawsTick(runtime.deps, schedule, log, draws)();
   const scheduler = createQueueScheduler({
+    drawOne: (lotteryId) => drawBeaconLottery(runtime.deps, lotteryId),
     redisUrl: redis.url,
     timetable: schedule,
     tick: async () => {
@@ -50,6 +66,8 @@ export async function startTestWorker(
     queueName,
     ...(options.tuning ? { tuning: options.tuning } : {}),
   });
+  draws = beaconDrawQueue(scheduler.queue, schedule, log);
+  runtime.useBeaconDraws(draws);
   await scheduler.start();
   return {
     runtime,

@@ -44,6 +44,7 @@ function problemFor(error: FastifyError): Problem | null {
 export function installErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
     const problem = problemFor(error);
+    if (error instanceof DomainError && error.retryAfterSeconds !== null) reply.header('retry-after', String(error.retryAfterSeconds));
     if (problem) {
       if (problem.status >= 500) request.log.error({ err: error }, problem.detail);
       return sendProblem(reply, problem);

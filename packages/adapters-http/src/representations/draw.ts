@@ -9,9 +9,9 @@ export const DrawSchema = z
     lottery_id: Id,
     status: z.enum(['open', 'closed', 'drawn', 'cancelled']),
     drawn_at: Timestamp.nullable(),
-    algorithm: z.literal('fairdraw-v1'),
+    algorithm: z.enum(['fairdraw-v1', 'fairdraw-v2']),
     commitment: Hex,
-    seed: Hex.optional().describe('revealed once drawn'),
+    seed: Hex.optional().describe('revealed once drawn (fairdraw-v2: from the close on)'),
     entries_digest: Hex.nullable().describe('hex(sha256(entries)), fixed at the close'),
     n: z.int().nullable().describe('number of entries, fixed at the close'),
     winners: z.array(
@@ -23,6 +23,10 @@ export const DrawSchema = z
         username: z.string().nullable(),
       }),
     ),
+    beacon: z
+      .object({ chain_hash: Hex, round: z.int().nullable(), signature: Hex.nullable(), randomness: Hex.nullable() })
+      .optional()
+      .describe('fairdraw-v2 only: the beacon round mixed in; signature and randomness null until drawn'),
   })
   .meta({ id: 'Draw' });
 
@@ -30,15 +34,20 @@ export const DrawSchema = z
 export function drawView({ lottery, record }: DrawView, now: Date): z.output<typeof DrawSchema> {
   const s = lottery.toState();
   if (record === null) {
+    const status = lottery.statusAt(now);
+    const pinned = s.beacon;
     return {
       lottery_id: s.id,
-      status: lottery.statusAt(now),
+      status,
       drawn_at: null,
-      algorithm: 'fairdraw-v1',
+      algorithm: lottery.algorithm,
       commitment: s.commitment,
+      // v2: the beacon, not the seed's secrecy, makes the outcome unpredictable; nobody gets a private preview.
+      ...(pinned && status !== 'open' ? { seed: Buffer.from(s.seed).toString('hex') } : {}),
       entries_digest: s.entriesDigest,
       n: s.entryCount,
       winners: [],
+      ...(pinned ? { beacon: { chain_hash: pinned.chainHash, round: pinned.round, signature: null, randomness: null } } : {}),
     };
   }
   return {
@@ -57,5 +66,15 @@ export function drawView({ lottery, record }: DrawView, now: Date): z.output<typ
       ballot_id: w.ballotId,
       username: w.username,
     })),
+    ...(record.beacon
+      ? {
+          beacon: {
+            chain_hash: record.beacon.chainHash,
+            round: record.beacon.round,
+            signature: record.beacon.signature,
+            randomness: record.beacon.randomness,
+          },
+        }
+      : {}),
   };
 }

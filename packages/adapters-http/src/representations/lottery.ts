@@ -9,6 +9,17 @@ export const EntrySchema = z.object({
   per_ip_limit: z.int().nullable(),
 });
 
+export const LotteryBeaconSchema = z
+  .object({
+    chain_hash: z.string(),
+    public_key: z.string(),
+    period: z.int(),
+    genesis_time: z.int(),
+    margin_s: z.int(),
+    round: z.int().nullable().describe('fixed at creation from the closing instant, else at the close'),
+  })
+  .describe('the drand beacon a fairdraw-v2 lottery is drawn with; null for fairdraw-v1');
+
 export const LotterySchema = z
   .object({
     id: Id,
@@ -27,6 +38,8 @@ export const LotterySchema = z
     created_at: Timestamp,
     closed_at: Timestamp.nullable(),
     drawn_at: Timestamp.nullable(),
+    algorithm: z.enum(['fairdraw-v1', 'fairdraw-v2']),
+    beacon: LotteryBeaconSchema.nullable(),
   })
   .meta({ id: 'Lottery' });
 
@@ -60,5 +73,16 @@ export function lotteryView(lottery: Lottery, now: Date): z.output<typeof Lotter
     created_at: s.createdAt.toISOString(),
     closed_at: iso(closedAt),
     drawn_at: iso(s.drawnAt),
+    algorithm: lottery.algorithm,
+    beacon: s.beacon
+      ? {
+          chain_hash: s.beacon.chainHash,
+          public_key: s.beacon.publicKey,
+          period: s.beacon.period,
+          genesis_time: s.beacon.genesisTime,
+          margin_s: s.beacon.marginS,
+          round: s.beacon.round,
+        }
+      : null,
   };
 }

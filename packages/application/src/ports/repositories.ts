@@ -1,4 +1,5 @@
 import type {
+  Algorithm,
   BallotId,
   LedgerEntry,
   LedgerTotals,
@@ -137,16 +138,26 @@ export interface DrawWinner {
   readonly username: string | null;
 }
 
+/** The beacon round a fairdraw-v2 draw mixed in, as the record publishes it. */
+export interface DrawBeacon {
+  readonly chainHash: string;
+  readonly round: number;
+  readonly signature: string;
+  readonly randomness: string;
+}
+
 export interface DrawRecord {
   readonly lotteryId: LotteryId;
   readonly drawnAt: Date;
-  readonly algorithm: 'fairdraw-v1';
+  readonly algorithm: Algorithm;
   readonly commitment: string;
   readonly seed: string;
   readonly entriesDigest: string;
   readonly n: number;
   readonly randomness: string;
   readonly winners: readonly DrawWinner[];
+  /** fairdraw-v2 only. */
+  readonly beacon?: DrawBeacon | null | undefined;
 }
 
 export interface DrawRepository {

@@ -19,6 +19,14 @@ export function drawsContract(uow: () => UnitOfWork): void {
       expect(await uow().reads.draws.findByLottery(aLottery().id)).toBeNull();
     });
 
+    it('stores the beacon round of a fairdraw-v2 draw', async () => {
+      const lottery = await stored(uow(), aLottery());
+      const beacon = { chainHash: 'e'.repeat(64), round: 30_662_982, signature: '8b'.repeat(48), randomness: 'ae'.repeat(32) };
+      const draw: DrawRecord = { ...aDraw(lottery.id, new Date('2030-01-11T00:00:00.000Z')), algorithm: 'fairdraw-v2', beacon };
+      await uow().run((repos) => repos.draws.add(draw));
+      expect(await uow().reads.draws.findByLottery(lottery.id)).toEqual(draw);
+    });
+
     it('rejects a second draw of a lottery with ALREADY_DRAWN', async () => {
       const draw = await addDraw(new Date('2030-01-11T00:00:00.000Z'));
       await expect(uow().run((repos) => repos.draws.add({ ...draw, randomness: 'f'.repeat(64) }))).rejects.toMatchObject({

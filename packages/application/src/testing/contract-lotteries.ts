@@ -26,6 +26,29 @@ export function lotteriesContract(uow: () => UnitOfWork): void {
       expect(await uow().reads.lotteries.findById('nope' as LotteryId)).toBeNull();
     });
 
+    it('stores a fairdraw-v2 lottery with its pinned beacon, and the round fixed at its close', async () => {
+      const chain = { chainHash: 'e'.repeat(64), publicKey: 'f'.repeat(192), period: 3, genesisTime: 1_692_803_367 };
+      const lottery = Lottery.open({
+        ...aLottery().toState(),
+        seed: aLottery().toState().seed,
+        now: NOW,
+        timeZone: 'UTC',
+        beacon: { chain, marginS: 10 },
+      });
+      await stored(uow(), lottery);
+      const found = await uow().reads.lotteries.findById(lottery.id);
+      expect(found?.algorithm).toBe('fairdraw-v2');
+      expect(found?.toState().beacon).toEqual({ ...chain, marginS: 10, round: null });
+      await uow().run(async (repos) => {
+        const locked = await repos.lotteries.lock(lottery.id);
+        locked?.close(NOW);
+        if (locked) await repos.lotteries.save(locked);
+      });
+      const closed = await uow().reads.lotteries.findById(lottery.id);
+      expect(closed?.beaconRound?.round).toBeGreaterThan(1);
+      expect(closed?.toState()).toEqual({ ...lottery.toState(), status: 'closed', closedAt: NOW, beacon: closed?.toState().beacon });
+    });
+
     it('finds several lotteries by id in one read, leaving out unknown and malformed ids', async () => {
       const first = await stored(uow(), aLottery({ name: 'first' }));
       const second = await stored(uow(), aLottery({ name: 'second' }));
