@@ -49,8 +49,32 @@ describe('the verify page', () => {
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toContain('text/html');
     expect(res.body).toContain(`data-lottery-id="${id}"`);
-    expect(String(res.headers['content-security-policy'])).toMatch(/script-src 'sha256-[^']+'; style-src 'sha256-/);
+    // Its own inline script by hash, and the BLS modules it imports from this service ('self').
+    expect(String(res.headers['content-security-policy'])).toMatch(/script-src 'sha256-[^']+' 'self'; style-src 'sha256-/);
     expect((await h.app.inject({ method: 'GET', url: '/verify/not-a-uuid' })).statusCode).toBe(400);
+  });
+
+  it('serves its BLS modules from the service, imports rewritten to the same route, and nothing else', async () => {
+    h = await harness();
+    const bls = await h.app.inject({ method: 'GET', url: '/verify/assets/noble-curves/bls12-381.js' });
+    expect(bls.statusCode).toBe(200);
+    expect(bls.headers['content-type']).toContain('text/javascript');
+    expect(bls.body).toContain("from '/verify/assets/noble-hashes/sha2.js'");
+    expect(bls.body).not.toMatch(/from ['"]@noble\//);
+    const weierstrass = await h.app.inject({ method: 'GET', url: '/verify/assets/noble-curves/abstract/weierstrass.js' });
+    expect(weierstrass.body).toContain("from '/verify/assets/noble-hashes/hmac.js'");
+    expect((await h.app.inject({ method: 'GET', url: '/verify/assets/noble-hashes/sha2.js' })).statusCode).toBe(200);
+    for (const url of [
+      '/verify/assets/noble-curves/package.json',
+      '/verify/assets/noble-curves/../hashes/sha2.js',
+      '/verify/assets/noble-curves/%2e%2e/%2e%2e/%2e%2e/package.json',
+      '/verify/assets/fastify/fastify.js',
+      '/verify/assets/noble-curves/missing.js',
+    ]) {
+      const res = await h.app.inject({ method: 'GET', url });
+      expect(res.statusCode, url).toBe(404);
+      expect(res.headers['content-type'], url).toContain('application/problem+json');
+    }
   });
 });
 

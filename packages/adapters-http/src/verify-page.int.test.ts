@@ -7,23 +7,33 @@
 import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { buildFairdrawV1Vectors, publicRecordOf } from '@fairdraw/domain/testing';
+import { beaconRandomnessOf } from '@fairdraw/domain';
+import { buildFairdrawV1Vectors, buildFairdrawV2Vectors, publicRecordOf, publicV2RecordOf } from '@fairdraw/domain/testing';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, readVerdict, type Verdict } from './testing/chromium.js';
+import { VERIFY_ASSETS, verifyAsset } from './verify-assets.js';
 import { verifyPageHtml } from './verify-page.js';
 
 const vectors = buildFairdrawV1Vectors();
 const recordOf = (name: string) => publicRecordOf(vectors.cases.find((c) => c.name === name) ?? (undefined as never));
 
 /** What the fixture server answers for the lottery under test; each test sets it. */
-let served = { ...recordOf('gaps'), draw: recordOf('gaps').draw as object };
+let served: { lottery: { id: string }; draw: object; entriesText: string } = { ...recordOf('gaps'), draw: recordOf('gaps').draw as object };
 let server: Server;
 let browser: Browser;
 let origin = '';
 
 beforeAll(async () => {
-  server = createServer((req, res) => {
+  server = createServer(async (req, res) => {
+    // The page's BLS modules, from the same origin, as the service serves them.
+    const asset = /^\/verify\/assets\/([a-z-]+)\/(.+)$/.exec(req.url ?? '');
+    if (asset && req.url?.startsWith(VERIFY_ASSETS)) {
+      const text = await verifyAsset(asset[1] ?? '', asset[2] ?? '');
+      if (text === null) res.writeHead(404).end();
+      else res.writeHead(200, { 'content-type': 'text/javascript' }).end(text);
+      return;
+    }
     const id = served.lottery.id;
     const body: Record<string, [string, string]> = {
       [`/verify/${id}`]: ['text/html; charset=utf-8', verifyPageHtml(id)],
@@ -103,5 +113,44 @@ describe('the /verify page in Chromium', () => {
     const { result, text } = await verdictFor({ ...good, draw });
     expect(result).toBe('not-drawn');
     expect(text).toContain('Cancelled');
+  });
+});
+
+const v2 = (name: string) => publicV2RecordOf(buildFairdrawV2Vectors().cases.find((c) => c.name === name) ?? (undefined as never));
+const flip = (hex: string, at: number) => `${hex.slice(0, at)}${hex[at] === '0' ? '1' : '0'}${hex.slice(at + 1)}`;
+
+describe('the /verify page on fairdraw-v2 draws', () => {
+  it('verifies real quicknet draws, BLS signature included, with modules served by the same origin', async () => {
+    for (const name of ['gaps', 'no-entries', 'early-round']) {
+      const { result, text } = await verdictFor(v2(name));
+      expect(result, `${name}: ${text}`).toBe('verified');
+      expect(text).toContain('verifies under the chain key');
+    }
+  });
+
+  it('flags a tampered signature, a swapped round and a wrong beacon randomness', async () => {
+    const good = v2('gaps');
+    const signature = flip(good.draw.beacon.signature, 30);
+    const forged = await verdictFor({
+      ...good,
+      draw: { ...good.draw, beacon: { ...good.draw.beacon, signature, randomness: beaconRandomnessOf(signature) } },
+    });
+    expect(forged.result).toBe('mismatch');
+    expect(forged.text).toContain('BEACON_SIGNATURE');
+    const later = await verdictFor({
+      ...good,
+      lottery: { ...good.lottery, ...{ closes_at: new Date(Date.parse(good.lottery.closes_at) + 5_000).toISOString() } },
+    });
+    expect(later.result).toBe('mismatch');
+    expect(later.text).toContain('BEACON_ROUND');
+    const randomness = flip(good.draw.beacon.randomness, 0);
+    const wrong = await verdictFor({ ...good, draw: { ...good.draw, beacon: { ...good.draw.beacon, randomness } } });
+    expect(wrong.text).toContain('BEACON_RANDOMNESS');
+    const key = flip(good.lottery.beacon.public_key, 50);
+    const otherKey = await verdictFor({
+      ...good,
+      lottery: { ...good.lottery, ...{ beacon: { ...good.lottery.beacon, public_key: key } } },
+    });
+    expect(otherKey.text).toContain('BEACON_CHAIN');
   });
 });

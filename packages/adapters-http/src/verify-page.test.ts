@@ -13,7 +13,7 @@ describe('verifyPageHtml', () => {
     const html = verifyPageHtml('0190a5c4-7d2e-7b3a-9c41-2f6e8d1a3b5c');
     expect(html).not.toMatch(/\b(src|href)=/);
     expect(html).toMatch(
-      /<meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'sha256-[A-Za-z0-9+/]+={0,2}'; style-src 'sha256-/,
+      /<meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'sha256-[A-Za-z0-9+/]+={0,2}' 'self'; style-src 'sha256-/,
     );
     // The script does not depend on the id, so its hash, and a route's CSP header, stay fixed.
     const scriptOf = (page: string) => page.split('<script>')[1];

@@ -1,7 +1,8 @@
 /**
- * GET /verify/{lottery_id}: a self-contained page that redoes a fairdraw-v1 draw in the visitor's
+ * GET /verify/{lottery_id}: a page that redoes a fairdraw-v1 or fairdraw-v2 draw in the visitor's
  * browser from the public records alone (WebCrypto for SHA-256 and HMAC, BigInt for the u64
- * reads). No external resources. The script and style never change (the lottery id travels in a
+ * reads; for v2 the BLS check of the beacon with @noble/curves, served by this service under
+ * /verify/assets, never a CDN). No external resources. The script and style never change (the lottery id travels in a
  * data attribute), so the page's own CSP can pin them by hash; a route that sends a
  * Content-Security-Policy header must allow the same hashes, since a meta policy can only narrow it.
  */
@@ -69,11 +70,51 @@ const SCRIPT = String.raw`
     };
   };
 
+  // quicknet, the default chain: its key is built in, so a lottery cannot bring a key of its own for it.
+  const QUICKNET = {
+    hash: '52db9ba70e0cc0f6eaf7803dd07447a1f5477735fd3f661792ba94600c84e971',
+    key: '83cf0f2896adee7eb8b5f01fcad3912212c437e0073e911fb90022d3e760183c8c4b450b6a0a6c3ac6a5776a2d1064510d1fec758c921cc22b0e17e63aaf4bcb5ed66304de9cf809bd274ca73bab4af5a6e9c76a4bc09e76eae8991ef5ece45a',
+  };
+  const DST = 'BLS_SIG_BLS12381G1_XMD:SHA-256_SSWU_RO_NUL_';
+  // API.md fairdraw-v2 steps 1 and 3: the round rule, the chain, the BLS signature, the randomness.
+  const checkBeacon = async (lottery, record, digest) => {
+    const b = lottery.beacon;
+    const d = record.beacon;
+    if (!b || !d || typeof d.signature !== 'string') throw new Error('the fairdraw-v2 record carries no beacon');
+    const check = (kind, ok, text) => say(steps, ok, (ok ? '' : kind + ': ') + text);
+    const knownKey = b.chain_hash !== QUICKNET.hash || b.public_key === QUICKNET.key;
+    check('BEACON_CHAIN', d.chain_hash === b.chain_hash && knownKey, 'the draw uses chain ' + d.chain_hash + (b.chain_hash === QUICKNET.hash ? ' (quicknet, its published key)' : ', the lottery pinned ' + b.chain_hash));
+    if (b.chain_hash !== QUICKNET.hash) say(steps, true, 'chain ' + b.chain_hash + ' is not quicknet: its key is the one the lottery shows; check it against a relay of your own with pnpm verify-draw --relay');
+    const closing = Date.parse(lottery.closes_at || lottery.closed_at || '');
+    const offset = closing + 1000 * b.margin_s - 1000 * b.genesis_time;
+    const step = 1000 * b.period;
+    const q = Math.floor(offset / step);
+    const expected = !(b.margin_s >= 1) || Number.isNaN(offset) ? null : offset <= 0 ? 1 : (q * step < offset ? q + 1 : q) + 1;
+    check('BEACON_ROUND', expected === b.round && d.round === b.round, 'round ' + b.round + ' is the first at or after the closing instant + ' + b.margin_s + ' s' + (expected === b.round ? '' : ' (the rule gives ' + expected + ')') + (d.round === b.round ? '' : '; the draw used ' + d.round));
+    const { bls12_381 } = await import('/verify/assets/noble-curves/bls12-381.js');
+    const short = bls12_381.shortSignatures;
+    const counter = new Uint8Array(8);
+    new DataView(counter.buffer).setBigUint64(0, BigInt(b.round), false);
+    const message = new Uint8Array(await crypto.subtle.digest('SHA-256', counter));
+    let valid = false;
+    try {
+      valid = /^[0-9a-f]{96}$/.test(d.signature) && short.verify(short.Signature.fromHex(d.signature), short.hash(message, DST), fromHex(b.public_key));
+    } catch {
+      valid = false;
+    }
+    check('BEACON_SIGNATURE', valid, 'the signature of round ' + b.round + (valid ? ' verifies' : ' does NOT verify') + ' under the chain key');
+    const beaconRandomness = /^[0-9a-f]{96}$/.test(d.signature) ? hex(await crypto.subtle.digest('SHA-256', fromHex(d.signature))) : String(d.randomness);
+    check('BEACON_RANDOMNESS', beaconRandomness === d.randomness, 'beacon randomness = sha256(signature) = ' + beaconRandomness + (beaconRandomness === d.randomness ? '' : ', the record says ' + d.randomness));
+    return 'fairdraw-v2|' + lottery.id + '|' + digest + '|' + b.chain_hash + '|' + b.round + '|' + beaconRandomness;
+  };
+
   try {
     if (!window.crypto || !crypto.subtle) throw new Error('this browser offers no WebCrypto here (it needs HTTPS)');
     const base = '/lotteries/' + encodeURIComponent(id);
     const [lottery, record] = await Promise.all([get(base, 'json'), get(base + '/draw', 'json')]);
-    if (record.algorithm !== 'fairdraw-v1') return finish('mismatch', 'Cannot check algorithm ' + record.algorithm + '.');
+    const v2 = record.algorithm === 'fairdraw-v2';
+    if (record.algorithm !== 'fairdraw-v1' && !v2) return finish('mismatch', 'Cannot check algorithm ' + record.algorithm + '.');
+    if ((lottery.algorithm || 'fairdraw-v1') !== record.algorithm) return finish('mismatch', 'Mismatch: ALGORITHM: the lottery is ' + lottery.algorithm + ', the draw says ' + record.algorithm);
     if (record.status === 'cancelled') return finish('not-drawn', 'Cancelled: this lottery will never be drawn (its purchases were refunded).');
     if (record.status !== 'drawn' || !record.seed) return finish('not-drawn', 'Not drawn yet: the seed is published with the draw.');
     // Only now: an open lottery does not serve its entries yet.
@@ -96,7 +137,7 @@ const SCRIPT = String.raw`
     say(steps, lines.length === record.n, 'n = ' + lines.length + (lines.length === record.n ? '' : ', the record says ' + record.n));
 
     const key = await hmacKey(seed);
-    const message = enc.encode('fairdraw-v1|' + lottery.id + '|' + digest);
+    const message = enc.encode(v2 ? await checkBeacon(lottery, record, digest) : 'fairdraw-v1|' + lottery.id + '|' + digest);
     const randomness = new Uint8Array(await crypto.subtle.sign('HMAC', key, message));
     say(steps, record.randomness === undefined || record.randomness === hex(randomness), 'randomness = ' + hex(randomness));
 
@@ -150,7 +191,8 @@ table { border-collapse: collapse; } td, th { padding: 0.2rem 0.6rem; text-align
 `;
 
 const hash = (text: string) => `'sha256-${createHash('sha256').update(text).digest('base64')}'`;
-export const VERIFY_PAGE_POLICY = `default-src 'none'; script-src ${hash(SCRIPT)}; style-src ${hash(STYLE)}; connect-src 'self'; base-uri 'none'; form-action 'none'`;
+// 'self' for the BLS modules the script imports from /verify/assets (fairdraw-v2).
+export const VERIFY_PAGE_POLICY = `default-src 'none'; script-src ${hash(SCRIPT)} 'self'; style-src ${hash(STYLE)}; connect-src 'self'; base-uri 'none'; form-action 'none'`;
 
 const escapeHtml = (text: string) =>
   text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
@@ -169,8 +211,8 @@ export function verifyPageHtml(lotteryId: string): string {
 <body>
 <main id="app" data-lottery-id="${id}">
 <h1>Verify the draw</h1>
-<p>Lottery <code>${id}</code>, algorithm fairdraw-v1. This page fetches the public lottery, draw record and entries and
-recomputes the draw in your browser. It comes from the same service it checks: for an independent check run
+<p>Lottery <code>${id}</code>, algorithm fairdraw-v1 or fairdraw-v2. This page fetches the public lottery, draw record and
+entries and recomputes the draw in your browser (for fairdraw-v2, with the drand beacon's BLS signature checked as well). It comes from the same service it checks: for an independent check run
 <code>pnpm verify-draw</code> or the script in the fairdraw-v1 documentation.</p>
 <p id="status" data-result="pending">Checking\u2026</p>
 <ul id="steps"></ul>
