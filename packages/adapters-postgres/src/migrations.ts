@@ -1,8 +1,8 @@
 import { type Kysely, sql } from 'kysely';
 import { type Migration, type MigrationProvider, Migrator } from 'kysely/migration';
 import type { Database } from './database.js';
-import { wallets } from './wallet-migration.js';
 import { beaconDraws } from './migration-beacon-draws.js';
+import { wallets } from './wallet-migration.js';
 
 /**
  * Migrations live in code (not files read at run time), so they work the same from `src` under

@@ -1,6 +1,6 @@
 import type { BallotQueue } from './ballot-batches.js';
-import type { PaymentProvider } from './ports/payments.js';
 import type { BeaconDrawScheduler, RandomnessBeacon } from './ports/beacon.js';
+import type { PaymentProvider } from './ports/payments.js';
 import type { UnitOfWork } from './ports/repositories.js';
 import type { Clock, KeyedHasher, PasswordHasher, RandomSource } from './ports/system.js';
 import type { WebhookPorts } from './ports/webhooks.js';

@@ -86,6 +86,7 @@ async function beaconFor(deps: Deps, lotteryId: LotteryId): Promise<Beacon | nul
   if (lottery.algorithm === 'fairdraw-v1') return null;
   const now = deps.clock.now();
   if (lottery.toState().status === 'drawn') fail('ALREADY_DRAWN', 'this lottery has been drawn');
+  if (lottery.toState().status === 'cancelled') fail('LOTTERY_CANCELLED', 'this lottery was cancelled');
   if (lottery.statusAt(now) === 'open') fail('LOTTERY_NOT_CLOSED', 'a lottery is drawn after it closes');
   const pinned = lottery.beaconRound;
   if (pinned === null) throw new Error(`closed fairdraw-v2 lottery ${lotteryId} has no beacon round`);

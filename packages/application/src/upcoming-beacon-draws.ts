@@ -13,7 +13,8 @@ export async function upcomingBeaconDraws(deps: Deps, command: { horizonMs: numb
   const upcoming: { lotteryId: LotteryId; at: Date }[] = [];
   for (const lottery of lotteries.values()) {
     const pinned = lottery.beaconRound;
-    if (pinned !== null && lottery.toState().status !== 'drawn')
+    const status = lottery.toState().status;
+    if (pinned !== null && status !== 'drawn' && status !== 'cancelled')
       upcoming.push({ lotteryId: lottery.id, at: new Date(pinned.publishedAtMs) });
   }
   return upcoming;
