@@ -55,7 +55,7 @@ export function describeOutcome(outcome: ScheduledDrawsOutcome): Record<string, 
     provisioned: outcome.provisioned.map((l) => l.toState().closesOn),
     drawn: outcome.drawn.map((d) => ({ lottery_id: d.lotteryId, entries: d.n, winners: d.winners.length })),
     failed: outcome.failed.map((f) => ({ lottery_id: f.lotteryId, error: f.error })),
-    beacon_pending: (outcome.pending ?? []).map((p) => ({ lottery_id: p.lotteryId, at: p.at.toISOString() })),
+    beacon_pending: outcome.pending.map((p) => ({ lottery_id: p.lotteryId, at: p.at.toISOString() })),
     provision_error: outcome.provisionError,
     forgotten_idempotency_keys: outcome.forgottenIdempotencyKeys,
   };

@@ -61,7 +61,9 @@ async function main(): Promise<void> {
   const scheduler = settings.REDIS_URL ? null : await startInProcessScheduler(runtime.deps, schedule, app.log);
   const deliveries = settings.REDIS_URL ? null : startWebhookDeliveries(runtime.deliveryDeps, app.log);
   // A v2 lottery created here is drawn at its round: by this process's timers, or a worker's delayed job.
-  const drawQueue = settings.REDIS_URL ? new Queue(DRAW_QUEUE_NAME, { connection: { url: settings.REDIS_URL } }) : null;
+  const queueRedis = settings.REDIS_URL ? new Redis(settings.REDIS_URL, { maxRetriesPerRequest: null }) : null;
+  queueRedis?.on('error', (error: Error) => app.log.warn({ err: error }, 'Redis unreachable: beacon draws are queued by the next tick'));
+  const drawQueue = queueRedis && new Queue(DRAW_QUEUE_NAME, { connection: queueRedis });
   runtime.useBeaconDraws(scheduler?.beaconDraws ?? (drawQueue && beaconDrawQueue(drawQueue, schedule, app.log)));
 
   let stopping = false;
@@ -73,6 +75,7 @@ async function main(): Promise<void> {
     await scheduler?.stop();
     await deliveries?.stop();
     await drawQueue?.close();
+    queueRedis?.disconnect();
     redis?.disconnect();
     await runtime.close();
     process.exit(0);

@@ -8,7 +8,7 @@ export interface CloseDueOutcome {
   readonly drawn: readonly DrawRecord[];
   readonly failed: readonly { lotteryId: LotteryId; error: string }[];
   /** fairdraw-v2 lotteries closed but waiting for their beacon round (or a relay): draw again at `at`. */
-  readonly pending?: readonly { lotteryId: LotteryId; at: Date }[] | undefined;
+  readonly pending: readonly { lotteryId: LotteryId; at: Date }[];
 }
 
 /**

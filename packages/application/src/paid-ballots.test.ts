@@ -77,7 +77,7 @@ describe('ballots on a priced lottery', () => {
     const lottery = await createLottery(deps, { closesAt: new Date(deps.clock.now().getTime() + 60_000) });
     await cancelLottery(deps, { lotteryId: lottery.id });
     deps.clock.advance(120_000);
-    expect(await closeDueLotteries(deps)).toEqual({ drawn: [], failed: [] });
+    expect(await closeDueLotteries(deps)).toEqual({ drawn: [], failed: [], pending: [] });
     expect((await deps.uow.reads.lotteries.findById(lottery.id))?.toState().status).toBe('cancelled');
   });
 });
