@@ -1,11 +1,5 @@
 import { resolve } from 'node:path';
-import {
-  DrandRelays,
-  httpWebhookPayloads,
-  webhookAddressPolicy,
-  webhookSecretBox,
-  webhookTransport,
-} from '@fairdraw/adapters-http';
+import { DrandRelays, httpWebhookPayloads, webhookAddressPolicy, webhookSecretBox, webhookTransport } from '@fairdraw/adapters-http';
 import { createDatabase, createPostgresUnitOfWork, migrateToLatest, startEmbeddedPostgres } from '@fairdraw/adapters-postgres';
 import {
   BallotBatches,

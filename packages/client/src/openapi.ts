@@ -88,7 +88,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Service Unavailable: SERVICE_UNAVAILABLE */
+                /** @description Service Unavailable: SERVICE_UNAVAILABLE, BEACON_UNAVAILABLE */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -161,7 +161,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Conflict: USERNAME_TAKEN, EMAIL_TAKEN, CLOSING_DATE_TAKEN, LOTTERY_CLOSED, LOTTERY_NOT_CLOSED, ALREADY_CLOSED, ALREADY_DRAWN, TICKET_TAKEN, NOT_DRAWN, IDEMPOTENCY_IN_PROGRESS, LOTTERY_CANCELLED */
+                /** @description Conflict: USERNAME_TAKEN, EMAIL_TAKEN, CLOSING_DATE_TAKEN, LOTTERY_CLOSED, LOTTERY_NOT_CLOSED, ALREADY_CLOSED, ALREADY_DRAWN, TICKET_TAKEN, NOT_DRAWN, IDEMPOTENCY_IN_PROGRESS, LOTTERY_CANCELLED, BEACON_PENDING */
                 409: {
                     headers: {
                         [name: string]: unknown;
@@ -609,7 +609,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Conflict: USERNAME_TAKEN, EMAIL_TAKEN, CLOSING_DATE_TAKEN, LOTTERY_CLOSED, LOTTERY_NOT_CLOSED, ALREADY_CLOSED, ALREADY_DRAWN, TICKET_TAKEN, NOT_DRAWN, IDEMPOTENCY_IN_PROGRESS, LOTTERY_CANCELLED */
+                /** @description Conflict: USERNAME_TAKEN, EMAIL_TAKEN, CLOSING_DATE_TAKEN, LOTTERY_CLOSED, LOTTERY_NOT_CLOSED, ALREADY_CLOSED, ALREADY_DRAWN, TICKET_TAKEN, NOT_DRAWN, IDEMPOTENCY_IN_PROGRESS, LOTTERY_CANCELLED, BEACON_PENDING */
                 409: {
                     headers: {
                         [name: string]: unknown;
@@ -845,7 +845,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Conflict: USERNAME_TAKEN, EMAIL_TAKEN, CLOSING_DATE_TAKEN, LOTTERY_CLOSED, LOTTERY_NOT_CLOSED, ALREADY_CLOSED, ALREADY_DRAWN, TICKET_TAKEN, NOT_DRAWN, IDEMPOTENCY_IN_PROGRESS, LOTTERY_CANCELLED */
+                /** @description Conflict: USERNAME_TAKEN, EMAIL_TAKEN, CLOSING_DATE_TAKEN, LOTTERY_CLOSED, LOTTERY_NOT_CLOSED, ALREADY_CLOSED, ALREADY_DRAWN, TICKET_TAKEN, NOT_DRAWN, IDEMPOTENCY_IN_PROGRESS, LOTTERY_CANCELLED, BEACON_PENDING */
                 409: {
                     headers: {
                         [name: string]: unknown;
@@ -990,8 +990,17 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Conflict: USERNAME_TAKEN, EMAIL_TAKEN, CLOSING_DATE_TAKEN, LOTTERY_CLOSED, LOTTERY_NOT_CLOSED, ALREADY_CLOSED, ALREADY_DRAWN, TICKET_TAKEN, NOT_DRAWN, IDEMPOTENCY_IN_PROGRESS, LOTTERY_CANCELLED */
+                /** @description Conflict: USERNAME_TAKEN, EMAIL_TAKEN, CLOSING_DATE_TAKEN, LOTTERY_CLOSED, LOTTERY_NOT_CLOSED, ALREADY_CLOSED, ALREADY_DRAWN, TICKET_TAKEN, NOT_DRAWN, IDEMPOTENCY_IN_PROGRESS, LOTTERY_CANCELLED, BEACON_PENDING */
                 409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Service Unavailable: SERVICE_UNAVAILABLE, BEACON_UNAVAILABLE */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1086,7 +1095,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Conflict: USERNAME_TAKEN, EMAIL_TAKEN, CLOSING_DATE_TAKEN, LOTTERY_CLOSED, LOTTERY_NOT_CLOSED, ALREADY_CLOSED, ALREADY_DRAWN, TICKET_TAKEN, NOT_DRAWN, IDEMPOTENCY_IN_PROGRESS, LOTTERY_CANCELLED */
+                /** @description Conflict: USERNAME_TAKEN, EMAIL_TAKEN, CLOSING_DATE_TAKEN, LOTTERY_CLOSED, LOTTERY_NOT_CLOSED, ALREADY_CLOSED, ALREADY_DRAWN, TICKET_TAKEN, NOT_DRAWN, IDEMPOTENCY_IN_PROGRESS, LOTTERY_CANCELLED, BEACON_PENDING */
                 409: {
                     headers: {
                         [name: string]: unknown;
@@ -1278,7 +1287,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Conflict: USERNAME_TAKEN, EMAIL_TAKEN, CLOSING_DATE_TAKEN, LOTTERY_CLOSED, LOTTERY_NOT_CLOSED, ALREADY_CLOSED, ALREADY_DRAWN, TICKET_TAKEN, NOT_DRAWN, IDEMPOTENCY_IN_PROGRESS, LOTTERY_CANCELLED */
+                /** @description Conflict: USERNAME_TAKEN, EMAIL_TAKEN, CLOSING_DATE_TAKEN, LOTTERY_CLOSED, LOTTERY_NOT_CLOSED, ALREADY_CLOSED, ALREADY_DRAWN, TICKET_TAKEN, NOT_DRAWN, IDEMPOTENCY_IN_PROGRESS, LOTTERY_CANCELLED, BEACON_PENDING */
                 409: {
                     headers: {
                         [name: string]: unknown;
@@ -1450,7 +1459,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Conflict: USERNAME_TAKEN, EMAIL_TAKEN, CLOSING_DATE_TAKEN, LOTTERY_CLOSED, LOTTERY_NOT_CLOSED, ALREADY_CLOSED, ALREADY_DRAWN, TICKET_TAKEN, NOT_DRAWN, IDEMPOTENCY_IN_PROGRESS, LOTTERY_CANCELLED */
+                /** @description Conflict: USERNAME_TAKEN, EMAIL_TAKEN, CLOSING_DATE_TAKEN, LOTTERY_CLOSED, LOTTERY_NOT_CLOSED, ALREADY_CLOSED, ALREADY_DRAWN, TICKET_TAKEN, NOT_DRAWN, IDEMPOTENCY_IN_PROGRESS, LOTTERY_CANCELLED, BEACON_PENDING */
                 409: {
                     headers: {
                         [name: string]: unknown;
@@ -1717,7 +1726,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Conflict: USERNAME_TAKEN, EMAIL_TAKEN, CLOSING_DATE_TAKEN, LOTTERY_CLOSED, LOTTERY_NOT_CLOSED, ALREADY_CLOSED, ALREADY_DRAWN, TICKET_TAKEN, NOT_DRAWN, IDEMPOTENCY_IN_PROGRESS, LOTTERY_CANCELLED */
+                /** @description Conflict: USERNAME_TAKEN, EMAIL_TAKEN, CLOSING_DATE_TAKEN, LOTTERY_CLOSED, LOTTERY_NOT_CLOSED, ALREADY_CLOSED, ALREADY_DRAWN, TICKET_TAKEN, NOT_DRAWN, IDEMPOTENCY_IN_PROGRESS, LOTTERY_CANCELLED, BEACON_PENDING */
                 409: {
                     headers: {
                         [name: string]: unknown;
@@ -1951,7 +1960,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Conflict: USERNAME_TAKEN, EMAIL_TAKEN, CLOSING_DATE_TAKEN, LOTTERY_CLOSED, LOTTERY_NOT_CLOSED, ALREADY_CLOSED, ALREADY_DRAWN, TICKET_TAKEN, NOT_DRAWN, IDEMPOTENCY_IN_PROGRESS, LOTTERY_CANCELLED */
+                /** @description Conflict: USERNAME_TAKEN, EMAIL_TAKEN, CLOSING_DATE_TAKEN, LOTTERY_CLOSED, LOTTERY_NOT_CLOSED, ALREADY_CLOSED, ALREADY_DRAWN, TICKET_TAKEN, NOT_DRAWN, IDEMPOTENCY_IN_PROGRESS, LOTTERY_CANCELLED, BEACON_PENDING */
                 409: {
                     headers: {
                         [name: string]: unknown;
@@ -2526,7 +2535,7 @@ export interface components {
             status: number;
             detail: string;
             /** @enum {string} */
-            code: "VALIDATION_FAILED" | "INVALID_VERIFICATION_CODE" | "TOO_MANY_PRIZES" | "INVALID_CREDENTIALS" | "UNAUTHORIZED" | "FORBIDDEN" | "IP_NOT_ALLOWED" | "ADMIN_CANNOT_PLAY" | "ENTRY_LIMIT_REACHED" | "INSUFFICIENT_FUNDS" | "LOTTERY_NOT_FOUND" | "NOT_FOUND" | "USERNAME_TAKEN" | "EMAIL_TAKEN" | "CLOSING_DATE_TAKEN" | "LOTTERY_CLOSED" | "LOTTERY_NOT_CLOSED" | "ALREADY_CLOSED" | "ALREADY_DRAWN" | "TICKET_TAKEN" | "NOT_DRAWN" | "IDEMPOTENCY_IN_PROGRESS" | "LOTTERY_CANCELLED" | "SOLD_OUT" | "PAYLOAD_TOO_LARGE" | "IDEMPOTENCY_KEY_REUSED" | "RATE_LIMITED" | "INTERNAL" | "SERVICE_UNAVAILABLE";
+            code: "VALIDATION_FAILED" | "INVALID_VERIFICATION_CODE" | "TOO_MANY_PRIZES" | "INVALID_CREDENTIALS" | "UNAUTHORIZED" | "FORBIDDEN" | "IP_NOT_ALLOWED" | "ADMIN_CANNOT_PLAY" | "ENTRY_LIMIT_REACHED" | "INSUFFICIENT_FUNDS" | "LOTTERY_NOT_FOUND" | "NOT_FOUND" | "USERNAME_TAKEN" | "EMAIL_TAKEN" | "CLOSING_DATE_TAKEN" | "LOTTERY_CLOSED" | "LOTTERY_NOT_CLOSED" | "ALREADY_CLOSED" | "ALREADY_DRAWN" | "TICKET_TAKEN" | "NOT_DRAWN" | "IDEMPOTENCY_IN_PROGRESS" | "LOTTERY_CANCELLED" | "BEACON_PENDING" | "SOLD_OUT" | "PAYLOAD_TOO_LARGE" | "IDEMPOTENCY_KEY_REUSED" | "RATE_LIMITED" | "INTERNAL" | "SERVICE_UNAVAILABLE" | "BEACON_UNAVAILABLE";
             errors?: {
                 path: string;
                 message: string;
@@ -2582,10 +2591,10 @@ export interface components {
             /** @enum {string} */
             status: "open" | "closed" | "drawn" | "cancelled";
             drawn_at: string | null;
-            /** @constant */
-            algorithm: "fairdraw-v1";
+            /** @enum {string} */
+            algorithm: "fairdraw-v1" | "fairdraw-v2";
             commitment: string;
-            /** @description revealed once drawn */
+            /** @description revealed once drawn (fairdraw-v2: from the close on) */
             seed?: string;
             /** @description hex(sha256(entries)), fixed at the close */
             entries_digest: string | null;
@@ -2599,6 +2608,13 @@ export interface components {
                 ballot_id: string;
                 username: string | null;
             }[];
+            /** @description fairdraw-v2 only: the beacon round mixed in; signature and randomness null until drawn */
+            beacon?: {
+                chain_hash: string;
+                round: number | null;
+                signature: string | null;
+                randomness: string | null;
+            };
         };
         Lottery: {
             /** Format: uuid */
@@ -2636,6 +2652,17 @@ export interface components {
             created_at: string;
             closed_at: string | null;
             drawn_at: string | null;
+            /** @enum {string} */
+            algorithm: "fairdraw-v1" | "fairdraw-v2";
+            beacon: {
+                chain_hash: string;
+                public_key: string;
+                period: number;
+                genesis_time: number;
+                margin_s: number;
+                /** @description fixed at creation from the closing instant, else at the close */
+                round: number | null;
+            } | null;
         };
         Wallet: {
             /** @description minor units of currency (cents for EUR) */

@@ -158,7 +158,7 @@ export function lotteryRoutes(app: FastifyInstance, { deps, guards, cipher }: Ro
         security: BEARER,
         params: LotteryParams,
         body: NoBody,
-        response: { 201: DrawSchema, ...problemResponses(400, 401, 403, 404, 409) },
+        response: { 201: DrawSchema, ...problemResponses(400, 401, 403, 404, 409, 503) },
       },
     },
     async (request, reply) => reply.code(201).send(drawView(await drawLottery(deps, { lotteryId: LotteryId(request.params.id) }), now())),
