@@ -18,7 +18,13 @@ async function main(): Promise<void> {
   const redis = settings.REDIS_URL ? new Redis(settings.REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 }) : null;
 
   if (settings.ADMIN_USERNAME && settings.ADMIN_PASSWORD) {
-    await ensureAdmin(runtime.deps, { username: settings.ADMIN_USERNAME, password: settings.ADMIN_PASSWORD });
+    const admin = { username: settings.ADMIN_USERNAME, password: settings.ADMIN_PASSWORD };
+    // A squatted admin name stops start-up: the embedded database is stopped before the exit.
+    await ensureAdmin(runtime.deps, admin).catch(async (error: unknown) => {
+      redis?.disconnect();
+      await runtime.close();
+      throw error;
+    });
   }
 
   const app = await buildServer({

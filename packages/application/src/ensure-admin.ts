@@ -1,16 +1,33 @@
-import { DomainError } from '@fairdraw/domain';
+import { DomainError, type Participant } from '@fairdraw/domain';
 import type { Deps } from './deps.js';
 import { registerParticipant } from './register-participant.js';
 
-/** Creates the first admin at start-up unless an account of that name exists already. */
+/**
+ * Creates the first admin at start-up unless it exists already. A participant holding that name
+ * (names are unique ignoring case) is no admin, and going on would run a service nobody can
+ * administer while the operator believes otherwise: start-up stops and says so (API.md, *Accounts*).
+ */
 export async function ensureAdmin(deps: Deps, command: { username: string; password: string }): Promise<'created' | 'exists'> {
-  if (await deps.uow.reads.participants.findByLogin(command.username)) return 'exists';
+  const holder = await deps.uow.reads.participants.findByLogin(command.username);
+  if (holder) return existingAdmin(holder, command.username);
   try {
     await registerParticipant(deps, command, 'admin');
     return 'created';
   } catch (error) {
-    // Two processes starting at once: the other one created it.
-    if (error instanceof DomainError && error.code === 'USERNAME_TAKEN') return 'exists';
+    // Two processes starting at once: the other one created it (or a participant just took the name).
+    const winner =
+      error instanceof DomainError && error.code === 'USERNAME_TAKEN'
+        ? await deps.uow.reads.participants.findByLogin(command.username)
+        : null;
+    if (winner) return existingAdmin(winner, command.username);
     throw error;
   }
+}
+
+function existingAdmin(account: Participant, username: string): 'exists' {
+  if (account.role === 'admin') return 'exists';
+  throw new Error(
+    `ADMIN_USERNAME "${username}" is already held by a participant ("${account.username}"), not by an admin: ` +
+      'start-up stops rather than run without the admin. Choose another ADMIN_USERNAME, or rename or remove that account.',
+  );
 }

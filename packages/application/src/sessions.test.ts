@@ -56,4 +56,13 @@ describe('accounts and sessions', () => {
     expect(await ensureAdmin(deps, { username: 'root', password: 'admin password' })).toBe('exists');
     expect((await authenticate(deps, { login: 'root', password: 'admin password' })).role).toBe('admin');
   });
+
+  it('refuses to go on when a participant holds the admin name, ignoring case', async () => {
+    const deps = testDeps();
+    await registerParticipant(deps, { username: 'Root', password: 'a participant password' });
+    await expect(ensureAdmin(deps, { username: 'root', password: 'admin password' })).rejects.toThrow(
+      /ADMIN_USERNAME "root" is already held by a participant \("Root"\)/,
+    );
+    await expect(authenticate(deps, { login: 'root', password: 'admin password' })).rejects.toMatchObject({ code: 'INVALID_CREDENTIALS' });
+  });
 });
