@@ -16,7 +16,8 @@ export interface ApiProcess {
  * The service as it runs in production (`node apps/api/dist/main.js`), configured only through
  * its environment: logging at warn, the general rate limit raised out of the way (the load
  * comes from one machine), the auth limit left at its default (the login phase measures it),
- * X-Forwarded-For trusted so that each request can be a different client.
+ * one proxy trusted (TRUST_PROXY=1: the bench stands in for it, writing one X-Forwarded-For
+ * entry per request), so that each request can be a different client.
  */
 export async function startApi(options: {
   databaseUrl: string;
@@ -35,7 +36,7 @@ export async function startApi(options: {
     ADMIN_USERNAME: admin.username,
     ADMIN_PASSWORD: admin.password,
     LOG_LEVEL: 'warn',
-    TRUST_PROXY: 'true',
+    TRUST_PROXY: '1',
     RATE_LIMIT_PER_MINUTE: '1000000000',
     // Long enough that tokens taken at the start outlive a --large run.
     ACCESS_TOKEN_TTL: '2h',

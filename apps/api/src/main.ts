@@ -38,6 +38,7 @@ async function main(): Promise<void> {
     adminIpAllowlist: settings.ADMIN_IP_ALLOWLIST,
     trustProxy: settings.TRUST_PROXY,
     corsOrigins: settings.CORS_ORIGINS,
+    requestTimeoutMs: settings.REQUEST_TIMEOUT,
     rateLimitPerMinute: settings.RATE_LIMIT_PER_MINUTE,
     authRateLimitPerMinute: settings.AUTH_RATE_LIMIT_PER_MINUTE,
     // With Redis, every API replica counts against the same per-address limits.

@@ -1,3 +1,4 @@
+import { ipRange, type TrustProxy } from '@fairdraw/adapters-http';
 import { isValidTimeZone, QUICKNET_CHAIN_HASH } from '@fairdraw/domain';
 import { z } from 'zod';
 
@@ -12,6 +13,39 @@ const duration = z
 
 /** The League of Entropy's public HTTP relays (drand's documented endpoints). */
 const DEFAULT_BEACON_URLS = 'https://api.drand.sh,https://api2.drand.sh,https://api3.drand.sh,https://drand.cloudflare.com';
+
+/**
+ * TRUST_PROXY (API.md): `false` (or 0), a hop count, or the proxies' IPs/CIDRs. `true` is
+ * refused by name: it would take the left-most X-Forwarded-For entry, which the client writes.
+ */
+const trustProxy = z
+  .string()
+  .trim()
+  .transform((value, context): TrustProxy => {
+    if (value === 'false' || value === '0' || value === '') return false;
+    if (value === 'true') {
+      context.addIssue({
+        code: 'custom',
+        message:
+          'TRUST_PROXY=true is refused: it would believe whatever a client writes into X-Forwarded-For. Set the number of proxies in front (1 for one load balancer) or their IPs/CIDRs (e.g. 10.0.0.0/8)',
+      });
+      return z.NEVER;
+    }
+    if (/^\d+$/.test(value)) {
+      const hops = Number(value);
+      if (hops <= 32) return hops;
+      context.addIssue({ code: 'custom', message: 'TRUST_PROXY: a hop count is at most 32' });
+      return z.NEVER;
+    }
+    const entries = value.split(',').map((e) => e.trim());
+    const wrong = entries.filter((e) => ipRange(e) === null);
+    if (wrong.length === 0) return entries;
+    context.addIssue({
+      code: 'custom',
+      message: `TRUST_PROXY: ${wrong.map((e) => `"${e}"`).join(', ')} is not an IP or CIDR (use false, a hop count, or the proxies' IPs/CIDRs)`,
+    });
+    return z.NEVER;
+  });
 
 const flag = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 /** `a, b,c` → ['a', 'b', 'c']; unset or empty → []. */
@@ -50,7 +84,8 @@ const settingsSchema = z.object({
   ADMIN_USERNAME: optional,
   ADMIN_PASSWORD: optional,
   ADMIN_IP_ALLOWLIST: commaList,
-  TRUST_PROXY: flag.prefault('false'),
+  TRUST_PROXY: trustProxy.prefault('false'),
+  REQUEST_TIMEOUT: duration.prefault('30s').refine((ms) => ms >= 100, 'REQUEST_TIMEOUT must be at least 100ms'),
   SERVICE_TIMEZONE: z.string().default('UTC').refine(isValidTimeZone, 'SERVICE_TIMEZONE must be an IANA time zone'),
   DRAW_CRON: z.string().default('0 0 * * *'),
   DAILY_LOTTERIES: flag.prefault('true'),

@@ -31,7 +31,7 @@ async function replica(limits: { perMinute: number; authPerMinute: number }): Pr
     deps: testDeps(),
     jwt: { secret: 'a test secret that is long enough!!', issuer: 'fairdraw', audience: 'fairdraw-api', accessTtlSeconds: 900 },
     adminIpAllowlist: [],
-    trustProxy: true,
+    trustProxy: 1,
     rateLimitPerMinute: limits.perMinute,
     authRateLimitPerMinute: limits.authPerMinute,
     rateLimitRedis: client,

@@ -49,8 +49,16 @@ describe('Idempotency-Key on POST /lotteries/{id}/ballots', () => {
     const lottery = await h.lottery({ entry: { guests: true } });
     const alice = await h.participant();
     const bob = await h.participant();
+    // A guest's key has at least 16 characters; participants' may be as short as they like.
     const send = (token?: string, remoteAddress = '127.0.0.1') =>
-      h.request({ method: 'POST', url: `/lotteries/${lottery.id}/ballots`, token, remoteAddress, headers: withKey('same'), payload: {} });
+      h.request({
+        method: 'POST',
+        url: `/lotteries/${lottery.id}/ballots`,
+        token,
+        remoteAddress,
+        headers: withKey('same-key-16-chars'),
+        payload: {},
+      });
     const tickets = await Promise.all([
       send(alice.token),
       send(bob.token),
@@ -59,6 +67,24 @@ describe('Idempotency-Key on POST /lotteries/{id}/ballots', () => {
     ]);
     expect(new Set(tickets.map((r) => r.json().ballots[0].ticket_number)).size).toBe(4);
     expect((await send(undefined, '198.51.100.1')).body).toBe(tickets[2]?.body);
+  });
+
+  it("refuses a guest's key under 16 characters, and keeps a participant's short key working", async () => {
+    h = await harness();
+    const lottery = await h.lottery({ entry: { guests: true } });
+    const { token } = await h.participant();
+    const send = (key: string, who?: string) =>
+      h.request({ method: 'POST', url: `/lotteries/${lottery.id}/ballots`, token: who, headers: withKey(key), payload: {} });
+    const short = expectProblem(await send('1'), 400, 'VALIDATION_FAILED');
+    expect(short.errors).toEqual([{ path: 'idempotency-key', message: expect.stringContaining('16-255 characters') }]);
+    expectProblem(await send('fifteen-chars-x'), 400, 'VALIDATION_FAILED');
+    expect((await send('sixteen-chars-xx')).statusCode).toBe(201);
+    expect((await send(crypto.randomUUID())).statusCode).toBe(201);
+    expect((await send('1', token)).statusCode).toBe(201);
+    expect((await send('1', token)).headers['idempotent-replayed']).toBe('true');
+    // Nothing was issued for the refused requests: two guests' tickets and one participant's.
+    const page = await h.request({ method: 'GET', url: `/lotteries/${lottery.id}`, token });
+    expect(page.json().tickets_issued).toBe(3);
   });
 
   it('stores the response encrypted: the verification codes are not kept in clear', async () => {

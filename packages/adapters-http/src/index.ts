@@ -1,5 +1,6 @@
 export type { Caller, JwtSettings } from './auth/access-tokens.js';
-export { type IpAllowlist, ipAllowlist } from './auth/ip-allowlist.js';
+export type { TrustProxy } from './auth/client-ip.js';
+export { type IpAllowlist, ipAllowlist, ipRange } from './auth/ip-allowlist.js';
 export {
   type BeaconLog,
   type BeaconMode,

@@ -2,6 +2,7 @@ import type { Deps } from '@fairdraw/application';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { type JwtSettings, registerAccessTokens } from './auth/access-tokens.js';
+import { fastifyTrustProxy, type TrustProxy } from './auth/client-ip.js';
 import { installGuards } from './auth/guards.js';
 import { ipAllowlist } from './auth/ip-allowlist.js';
 import { installErrorHandling } from './errors/error-handler.js';
@@ -12,6 +13,7 @@ import { registerCors } from './plugins/cors.js';
 import { acceptJsonOnly, BODY_LIMIT_BYTES } from './plugins/json-body.js';
 import { type RateLimitSettings, registerRateLimits } from './plugins/rate-limits.js';
 import { installSecurityHeaders } from './plugins/security-headers.js';
+import { REQUEST_TIMEOUT_MS, timeoutOptions } from './plugins/timeouts.js';
 import { accountRoutes } from './routes/accounts.js';
 import { ballotRoutes } from './routes/ballots.js';
 import type { RouteContext } from './routes/context.js';
@@ -27,8 +29,10 @@ export interface ServerOptions {
   readonly jwt: JwtSettings;
   /** IPs and CIDRs allowed to call admin endpoints; empty allows any address. */
   readonly adminIpAllowlist: readonly string[];
-  /** Honour X-Forwarded-For (left-most entry) for the client IP. */
-  readonly trustProxy: boolean;
+  /** Which X-Forwarded-For entries to believe (TRUST_PROXY): none, a hop count, or the proxies' addresses. */
+  readonly trustProxy: TrustProxy;
+  /** Headers and body must arrive within this (default 30 s, API.md); tests shorten it. */
+  readonly requestTimeoutMs?: number | undefined;
   readonly rateLimitPerMinute: number;
   /** The stricter per-IP limit shared by /auth/*; defaults to a fifth of rateLimitPerMinute. */
   readonly authRateLimitPerMinute?: number | undefined;
@@ -50,7 +54,8 @@ export interface ServerOptions {
 export async function buildServer(options: ServerOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: options.logger,
-    trustProxy: options.trustProxy,
+    trustProxy: fastifyTrustProxy(options.trustProxy),
+    ...timeoutOptions(options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS),
     bodyLimit: BODY_LIMIT_BYTES,
     // Fastify's own answers for these are plain JSON; these give problem+json instead.
     return503OnClosing: false,

@@ -1,7 +1,27 @@
 import { BlockList, isIP } from 'node:net';
-import { normaliseIp } from './client-ip.js';
+import { canonicalIp } from './ip-address.js';
 
 export type IpAllowlist = (ip: string) => boolean;
+
+/** An address or a CIDR, as allow-lists and TRUST_PROXY take them. */
+export interface IpRange {
+  readonly address: string;
+  readonly family: 'ipv4' | 'ipv6';
+  /** The prefix length, or undefined for a single address. */
+  readonly bits: number | undefined;
+}
+
+/** `10.0.0.0/8`, `2001:db8::/32` or one address; null for anything else. */
+export function ipRange(entry: string): IpRange | null {
+  const [address = '', prefix, extra] = entry.trim().split('/');
+  const version = isIP(address);
+  if (version === 0 || extra !== undefined) return null;
+  const family = version === 4 ? 'ipv4' : 'ipv6';
+  if (prefix === undefined) return { address, family, bits: undefined };
+  const bits = Number(prefix);
+  if (!/^\d{1,3}$/.test(prefix) || bits > (version === 4 ? 32 : 128)) return null;
+  return { address, family, bits };
+}
 
 /**
  * ADMIN_IP_ALLOWLIST: IPs and CIDRs, IPv4 and IPv6. An empty list allows every address
@@ -13,24 +33,16 @@ export function ipAllowlist(entries: readonly string[]): IpAllowlist {
   if (cleaned.length === 0) return () => true;
   const list = new BlockList();
   for (const entry of cleaned) {
-    const [address = '', prefix, extra] = entry.split('/');
-    const family = isIP(address);
-    if (family === 0 || extra !== undefined) throw new Error(`ADMIN_IP_ALLOWLIST: "${entry}" is not an IP or CIDR`);
-    const type = family === 4 ? 'ipv4' : 'ipv6';
-    if (prefix === undefined) {
-      list.addAddress(normaliseIp(address), type);
-      continue;
-    }
-    const bits = Number(prefix);
-    if (!/^\d{1,3}$/.test(prefix) || bits > (family === 4 ? 32 : 128)) {
-      throw new Error(`ADMIN_IP_ALLOWLIST: "${entry}" has an invalid prefix length`);
-    }
-    list.addSubnet(address, bits, type);
+    const range = ipRange(entry);
+    if (range === null) throw new Error(`ADMIN_IP_ALLOWLIST: "${entry}" is not an IP or CIDR`);
+    if (range.bits === undefined) {
+      const address = canonicalIp(range.address) ?? range.address;
+      list.addAddress(address, isIP(address) === 4 ? 'ipv4' : 'ipv6');
+    } else list.addSubnet(range.address, range.bits, range.family);
   }
   return (ip) => {
-    const address = normaliseIp(ip);
-    const family = isIP(address);
-    if (family === 0) return false;
-    return list.check(address, family === 4 ? 'ipv4' : 'ipv6');
+    const address = canonicalIp(ip);
+    if (address === null) return false;
+    return list.check(address, isIP(address) === 4 ? 'ipv4' : 'ipv6');
   };
 }

@@ -4,14 +4,15 @@ import { type Problem, problemOf, sendProblem } from './problem.js';
 
 /**
  * Answers Node's HTTP parser gives before any route runs (Fastify's default is its own
- * `{ error, message, statusCode }` JSON). API.md's table has no 431 or 408 code, so a header
- * block over Node's limit and a request too slow to arrive are bad requests like any other.
+ * `{ error, message, statusCode }` JSON). API.md's table has no 431 code, so a header block
+ * over Node's limit is a bad request like any other; headers or a body that do not arrive in
+ * time (plugins/timeouts.ts) are 408 REQUEST_TIMEOUT.
  */
 function clientProblem(error: NodeJS.ErrnoException): Problem {
   if (error.code === 'HPE_HEADER_OVERFLOW') {
     return problemOf('VALIDATION_FAILED', 'the request headers are too large', [{ path: 'headers', message: 'too large' }]);
   }
-  if (error.code === 'ERR_HTTP_REQUEST_TIMEOUT') return problemOf('VALIDATION_FAILED', 'the request did not arrive in time');
+  if (error.code === 'ERR_HTTP_REQUEST_TIMEOUT') return problemOf('REQUEST_TIMEOUT', 'the request headers or body did not arrive in time');
   return problemOf('VALIDATION_FAILED', 'the request is not valid HTTP');
 }
 
@@ -19,7 +20,10 @@ function clientProblem(error: NodeJS.ErrnoException): Problem {
 export function clientErrorHandler(error: NodeJS.ErrnoException, socket: Socket): void {
   // A reset or destroyed socket has nobody left to answer.
   if (error.code === 'ECONNRESET' || socket.destroyed) return;
-  if (socket.writable) {
+  // Node's own handler checks the same: bytes of a response already on the wire would be
+  // corrupted by a second status line (a keep-alive socket's earlier responses are complete).
+  const inFlight = (socket as Socket & { _httpMessage?: { headersSent?: boolean } })._httpMessage;
+  if (socket.writable && inFlight?.headersSent !== true) {
     const problem = clientProblem(error);
     const body = JSON.stringify(problem);
     socket.write(

@@ -1,7 +1,7 @@
 import type { ErrorCode } from '@fairdraw/domain';
 
 /** Codes the HTTP layer raises itself, beyond the domain's. */
-export type HttpOnlyCode = 'RATE_LIMITED' | 'PAYLOAD_TOO_LARGE' | 'SERVICE_UNAVAILABLE' | 'INTERNAL';
+export type HttpOnlyCode = 'RATE_LIMITED' | 'PAYLOAD_TOO_LARGE' | 'SERVICE_UNAVAILABLE' | 'INTERNAL' | 'REQUEST_TIMEOUT';
 export type ProblemCode = ErrorCode | HttpOnlyCode;
 
 /** The one table of API.md's error codes: every problem response takes its status from here. */
@@ -31,6 +31,7 @@ export const STATUS_OF: Readonly<Record<ProblemCode, number>> = {
   LOTTERY_CANCELLED: 409,
   BEACON_PENDING: 409,
   SOLD_OUT: 410,
+  REQUEST_TIMEOUT: 408,
   PAYLOAD_TOO_LARGE: 413,
   IDEMPOTENCY_KEY_REUSED: 422,
   RATE_LIMITED: 429,
@@ -47,6 +48,7 @@ export const TITLE_OF: Readonly<Record<number, string>> = {
   404: 'Not Found',
   405: 'Method Not Allowed',
   406: 'Not Acceptable',
+  408: 'Request Timeout',
   409: 'Conflict',
   410: 'Gone',
   413: 'Content Too Large',

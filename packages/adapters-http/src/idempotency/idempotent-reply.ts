@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
 import { type Deps, type IdempotencyRequest, type IdempotentResponse, runIdempotent } from '@fairdraw/application';
+import { invalid } from '@fairdraw/domain';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { clientIp } from '../auth/client-ip.js';
+import { clientKey } from '../auth/client-ip.js';
 import type { ResponseCipher } from './response-cipher.js';
 
 export const IdempotencyHeaders = z.object({
@@ -12,8 +13,15 @@ export const IdempotencyHeaders = z.object({
     .max(255)
     .regex(/^[\x21-\x7e]+$/, 'printable ASCII without spaces')
     .optional()
-    .describe('replays the first response for the same key and body'),
+    .describe("replays the first response for the same key and body; 1-255 characters, a guest's at least 16 (a UUID)"),
 });
+
+/**
+ * A guest's key is scoped to its address, which other guests may share (a household, an office
+ * behind one NAT): a short key such as `1` would replay another guest's response, verification
+ * codes included. A key this long is a random one (API.md: 16-255 characters for a guest).
+ */
+const GUEST_KEY_MIN_LENGTH = 16;
 
 /** JSON with object keys sorted, so that key order does not change a request's fingerprint. */
 export function canonicalJson(value: unknown): string {
@@ -37,7 +45,7 @@ export function fingerprintOf(request: FastifyRequest): string {
 
 /** Keys belong to the caller: a participant's id, or a guest's keyed address hash. */
 function scopeOf(deps: Deps, request: FastifyRequest): string {
-  return request.caller ? `participant:${request.caller.participantId}` : `guest:${deps.keyed.hash(`ip:${clientIp(request)}`)}`;
+  return request.caller ? `participant:${request.caller.participantId}` : `guest:${deps.keyed.hash(`ip:${clientKey(request)}`)}`;
 }
 
 type Produced = { status: number; body: unknown };
@@ -45,7 +53,11 @@ type Produced = { status: number; body: unknown };
 /** The request's Idempotency-Key with its scope and fingerprint, or null when it has none. */
 export function idempotencyOf(deps: Deps, request: FastifyRequest): IdempotencyRequest | null {
   const key = request.headers['idempotency-key'];
-  return typeof key === 'string' ? { scope: scopeOf(deps, request), key, fingerprint: fingerprintOf(request) } : null;
+  if (typeof key !== 'string') return null;
+  if (request.caller === null && key.length < GUEST_KEY_MIN_LENGTH) {
+    invalid('idempotency-key', `a guest's Idempotency-Key must have ${GUEST_KEY_MIN_LENGTH}-255 characters (a UUID is the usual choice)`);
+  }
+  return { scope: scopeOf(deps, request), key, fingerprint: fingerprintOf(request) };
 }
 
 /** What is stored for a key: the serialised body, encrypted. */

@@ -1,6 +1,6 @@
 import rateLimit, { type RateLimitPluginOptions } from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyReply, FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
-import { clientIp } from '../auth/client-ip.js';
+import { clientKey } from '../auth/client-ip.js';
 import { HttpProblem } from '../errors/problem.js';
 
 export interface RateLimitSettings {
@@ -16,7 +16,8 @@ const tooMany = (retryAfterSeconds: number) =>
   new HttpProblem('RATE_LIMITED', `too many requests from this address; retry in ${retryAfterSeconds} s`);
 
 /**
- * Every request counts against RATE_LIMIT_PER_MINUTE per client IP, unknown routes included,
+ * Every request counts against RATE_LIMIT_PER_MINUTE per client address (an IPv6 client by its
+ * /64, see client-ip.ts), unknown routes included,
  * except routes with `config: { rateLimit: false }` (health probes: an orchestrator polling from
  * one address must never see a 429 and restart a healthy instance). The limiter is a global
  * onRequest hook so it runs before the guards: a flood of bad tokens is throttled, not answered.
@@ -26,7 +27,7 @@ const tooMany = (retryAfterSeconds: number) =>
  * (the service stays up; the log and /health/ready show Redis as down).
  */
 export async function registerRateLimits(app: FastifyInstance, settings: RateLimitSettings): Promise<onRequestAsyncHookHandler> {
-  const keyGenerator = (request: FastifyRequest) => clientIp(request);
+  const keyGenerator = (request: FastifyRequest) => clientKey(request);
   await app.register(rateLimit, {
     global: false,
     keyGenerator,
@@ -44,7 +45,7 @@ export async function registerRateLimits(app: FastifyInstance, settings: RateLim
   const authLimiter = app.createRateLimit({
     max: settings.authPerMinute,
     timeWindow: MINUTE_MS,
-    keyGenerator: (request) => `auth:${clientIp(request)}`,
+    keyGenerator: (request) => `auth:${clientKey(request)}`,
   });
   return async (request, reply) => {
     const outcome = await authLimiter(request);

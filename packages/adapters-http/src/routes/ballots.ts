@@ -2,7 +2,7 @@ import { type Issued, listLotteryBallots, listMyBallots, submitBallots, submitBa
 import { LotteryId, MAX_BALLOTS_PER_REQUEST } from '@fairdraw/domain';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { clientIp } from '../auth/client-ip.js';
+import { clientKey } from '../auth/client-ip.js';
 import { signedInCaller } from '../auth/guards.js';
 import { IdempotencyHeaders, idempotencyOf, sealedResponse, sendProduced, sendStored } from '../idempotency/idempotent-reply.js';
 import {
@@ -51,7 +51,8 @@ export function ballotRoutes(app: FastifyInstance, { deps, guards, cipher }: Rou
       const command = {
         lotteryId: LotteryId(request.params.id),
         player: { participantId: caller?.participantId ?? null, isAdmin: caller?.role === 'admin' },
-        clientIp: clientIp(request),
+        // per_ip_limit counts what the rate limits count: an IPv6 client by its /64.
+        clientIp: clientKey(request),
         count: body.count ?? 1,
         ticketNumber: body.ticket_number ?? null,
       };
