@@ -1,6 +1,7 @@
 import { ipRange, type TrustProxy } from '@fairdraw/adapters-http';
 import { isValidTimeZone, QUICKNET_CHAIN_HASH } from '@fairdraw/domain';
 import { z } from 'zod';
+import { HOW_TO_MAKE_ONE, weaknessOf } from './secret-strength.js';
 
 const duration = z
   .string()
@@ -13,6 +14,13 @@ const duration = z
 
 /** The League of Entropy's public HTTP relays (drand's documented endpoints). */
 const DEFAULT_BEACON_URLS = 'https://api.drand.sh,https://api2.drand.sh,https://api3.drand.sh,https://drand.cloudflare.com';
+
+/** JWT_SECRET, HASH_SECRET: refused at start-up unless they look random (secret-strength.ts). */
+const key = (name: string) =>
+  optional.superRefine((value, context) => {
+    const weakness = value === undefined ? null : weaknessOf(value);
+    if (weakness !== null) context.addIssue({ code: 'custom', message: `${name} is not a random key: ${weakness}; ${HOW_TO_MAKE_ONE}` });
+  });
 
 /**
  * TRUST_PROXY (API.md): `false` (or 0), a hop count, or the proxies' IPs/CIDRs. `true` is
@@ -77,8 +85,8 @@ const settingsSchema = z.object({
   DATABASE_URL: optional,
   DATA_DIR: z.string().default('./.data'),
   REDIS_URL: optional,
-  JWT_SECRET: optional.refine((s) => s === undefined || Buffer.byteLength(s) >= 32, 'JWT_SECRET must be at least 32 bytes'),
-  HASH_SECRET: optional,
+  JWT_SECRET: key('JWT_SECRET'),
+  HASH_SECRET: key('HASH_SECRET'),
   ACCESS_TOKEN_TTL: duration.prefault('15m'),
   REFRESH_TOKEN_TTL: duration.prefault('30d'),
   ADMIN_USERNAME: optional,

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { readSettings } from '@fairdraw/api';
@@ -126,8 +127,17 @@ describe('.env.example', () => {
     for (const name of settings) expect(example).toMatch(new RegExp(`^#? ?${name}=`, 'm'));
   });
 
-  it('is a valid configuration as the containers receive it', () => {
-    const env = { ...exampleValues, ...services.worker?.environment, DATABASE_URL: 'postgres://fairdraw:x@postgres:5432/fairdraw' };
+  it('ships a JWT_SECRET placeholder that start-up refuses, saying how to make one', () => {
+    expect(() => readSettings({ JWT_SECRET: exampleValues.JWT_SECRET })).toThrow(/JWT_SECRET is not a random key.*openssl rand -hex 32/s);
+  });
+
+  it('is a valid configuration as the containers receive it, once JWT_SECRET is filled in', () => {
+    const env = {
+      ...exampleValues,
+      ...services.worker?.environment,
+      DATABASE_URL: 'postgres://fairdraw:x@postgres:5432/fairdraw',
+      JWT_SECRET: randomBytes(32).toString('hex'),
+    };
     const settings = readSettings(env);
     expect(settings.DRAW_CRON).toBe('0 0 * * *');
     expect(settings.DRAW_ATTEMPTS).toBe(10);

@@ -5,7 +5,7 @@
  * an entry or a winner changed behind the service's back in the database.
  */
 import { execFile, spawnSync } from 'node:child_process';
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { buildServer } from '@fairdraw/adapters-http';
 import { launchChromium, readVerdict } from '@fairdraw/adapters-http/testing';
@@ -61,7 +61,7 @@ beforeAll(async () => {
   database = await freshDatabase(postgres);
   const settings = readSettings({
     DATABASE_URL: database.url,
-    JWT_SECRET: 'an end-to-end test secret of more than 32 bytes',
+    JWT_SECRET: randomBytes(32).toString('hex'),
     LOG_LEVEL: 'silent',
     RATE_LIMIT_PER_MINUTE: '100000',
     AUTH_RATE_LIMIT_PER_MINUTE: '100000',

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { emptyDatabase, freshDatabase, startTestPostgres, type TestDatabase } from '@fairdraw/adapters-postgres/testing';
 import { type Runtime, readSettings, startRuntime } from '@fairdraw/api';
@@ -33,12 +34,15 @@ export async function startStack(): Promise<Stack> {
   }
 }
 
+/** One key for every process of a test run (start-up refuses keys that are not random). */
+const JWT_SECRET = randomBytes(32).toString('hex');
+
 /** The settings a worker gets in these tests, as environment variables (child processes take them as they are). */
 export function workerEnv(database: TestDatabase, redis: TestRedis, extra: Record<string, string> = {}): Record<string, string> {
   return {
     DATABASE_URL: database.url,
     REDIS_URL: redis.url,
-    JWT_SECRET: 'integration-test-secret-of-32-bytes!',
+    JWT_SECRET,
     SERVICE_TIMEZONE: 'UTC',
     DAILY_LOTTERIES: 'false',
     DRAW_RETRY_DELAY_MS: '200',
