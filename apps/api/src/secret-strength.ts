@@ -4,9 +4,9 @@
  * A key that anyone can guess signs admin tokens for everyone, so start-up refuses it.
  *
  * Each test below is one a random key passes with overwhelming probability (a fresh
- * `openssl rand -hex 32` is never refused; a random base64 key about once in ten million, when
- * it happens to spell one of the words), while typed or copied values fail it: no test judges a
- * key by one unlucky run of characters.
+ * `openssl rand -hex 32` fails less than once in a billion, as hex cannot spell the words; a
+ * random base64 key about once in ten million, when it happens to spell one), while typed or
+ * copied values fail it: no test judges a key by one unlucky run of characters.
  */
 
 export const HOW_TO_MAKE_ONE =

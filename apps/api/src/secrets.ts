@@ -1,6 +1,7 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { HOW_TO_MAKE_ONE } from './secret-strength.js';
 
 /**
  * In embedded mode a missing JWT_SECRET is generated once and kept under DATA_DIR, so tokens
@@ -8,7 +9,7 @@ import { join } from 'node:path';
  */
 export async function jwtSecret(given: string | undefined, embedded: boolean, dataDir: string): Promise<string> {
   if (given !== undefined) return given;
-  if (!embedded) throw new Error('JWT_SECRET is required when DATABASE_URL is set (at least 32 bytes)');
+  if (!embedded) throw new Error(`JWT_SECRET is required when DATABASE_URL is set (32 random bytes): ${HOW_TO_MAKE_ONE}`);
   const file = join(dataDir, 'jwt-secret');
   try {
     return (await readFile(file, 'utf8')).trim();

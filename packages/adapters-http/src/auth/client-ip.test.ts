@@ -26,6 +26,7 @@ describe('the client address', () => {
       '198.51.100.7',
     ],
     ['with listed proxies, the socket when it is not one of them', ['10.0.0.0/8'], '198.51.100.7', '203.0.113.1', '198.51.100.7'],
+    ['with listed proxies, the same behind an IPv4-mapped socket', ['10.0.0.0/8'], '::ffff:10.0.0.9', '198.51.100.7', '198.51.100.7'],
     ['never a junk entry: the hop that passed it on', 1, '10.0.0.9', 'anything-at-all', '10.0.0.9'],
     ['never a junk entry, even left of a trusted hop', 2, '10.0.0.9', '198.51.100.7, junk, 10.0.0.8', '10.0.0.8'],
     ['never an address with a port', 1, '10.0.0.9', '198.51.100.7:4242', '10.0.0.9'],
