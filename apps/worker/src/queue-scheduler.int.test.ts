@@ -50,10 +50,13 @@ describe('the BullMQ worker', () => {
     expect(await lotteryStatus(worker.runtime.deps, lottery)).toBe('open');
 
     await eventually(async () => (await lotteryStatus(worker.runtime.deps, lottery)) === 'drawn', 'the draw');
-    const completed = await worker.scheduler.queue.getJobs(['completed']);
-    const drewIt = completed.filter((job) =>
-      (job.returnvalue as { drawn: { lottery_id: string }[] }).drawn.some((d) => d.lottery_id === lottery.id),
-    );
+    // The draw commits inside the job, and BullMQ records the job as completed a moment later.
+    const jobsThatDrewIt = async () =>
+      (await worker.scheduler.queue.getJobs(['completed'])).filter((job) =>
+        (job.returnvalue as { drawn: { lottery_id: string }[] }).drawn.some((d) => d.lottery_id === lottery.id),
+      );
+    await eventually(async () => (await jobsThatDrewIt()).length > 0, 'the job that drew it, completed');
+    const drewIt = await jobsThatDrewIt();
     expect(drewIt).toHaveLength(1);
     // The cron's job scheduler drew it, not the catch-up job.
     expect(drewIt[0]?.repeatJobKey).toBe(SCHEDULER_ID);
