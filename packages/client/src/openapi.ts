@@ -538,7 +538,7 @@ export interface paths {
             parameters: {
                 query?: never;
                 header?: {
-                    /** @description replays the first response for the same key and body */
+                    /** @description replays the first response for the same key and body; 1-255 characters, a guest's at least 16 (a UUID) */
                     "idempotency-key"?: string;
                 };
                 path?: never;
@@ -1208,7 +1208,7 @@ export interface paths {
             parameters: {
                 query?: never;
                 header?: {
-                    /** @description replays the first response for the same key and body */
+                    /** @description replays the first response for the same key and body; 1-255 characters, a guest's at least 16 (a UUID) */
                     "idempotency-key"?: string;
                 };
                 path: {
@@ -1909,7 +1909,7 @@ export interface paths {
             parameters: {
                 query?: never;
                 header?: {
-                    /** @description replays the first response for the same key and body */
+                    /** @description replays the first response for the same key and body; 1-255 characters, a guest's at least 16 (a UUID) */
                     "idempotency-key"?: string;
                 };
                 path?: never;
@@ -2535,7 +2535,7 @@ export interface components {
             status: number;
             detail: string;
             /** @enum {string} */
-            code: "VALIDATION_FAILED" | "INVALID_VERIFICATION_CODE" | "TOO_MANY_PRIZES" | "INVALID_CREDENTIALS" | "UNAUTHORIZED" | "FORBIDDEN" | "IP_NOT_ALLOWED" | "ADMIN_CANNOT_PLAY" | "ENTRY_LIMIT_REACHED" | "INSUFFICIENT_FUNDS" | "LOTTERY_NOT_FOUND" | "NOT_FOUND" | "USERNAME_TAKEN" | "EMAIL_TAKEN" | "CLOSING_DATE_TAKEN" | "LOTTERY_CLOSED" | "LOTTERY_NOT_CLOSED" | "ALREADY_CLOSED" | "ALREADY_DRAWN" | "TICKET_TAKEN" | "NOT_DRAWN" | "IDEMPOTENCY_IN_PROGRESS" | "LOTTERY_CANCELLED" | "BEACON_PENDING" | "SOLD_OUT" | "PAYLOAD_TOO_LARGE" | "IDEMPOTENCY_KEY_REUSED" | "RATE_LIMITED" | "INTERNAL" | "SERVICE_UNAVAILABLE" | "BEACON_UNAVAILABLE";
+            code: "VALIDATION_FAILED" | "INVALID_VERIFICATION_CODE" | "TOO_MANY_PRIZES" | "INVALID_CREDENTIALS" | "UNAUTHORIZED" | "FORBIDDEN" | "IP_NOT_ALLOWED" | "ADMIN_CANNOT_PLAY" | "ENTRY_LIMIT_REACHED" | "INSUFFICIENT_FUNDS" | "LOTTERY_NOT_FOUND" | "NOT_FOUND" | "USERNAME_TAKEN" | "EMAIL_TAKEN" | "CLOSING_DATE_TAKEN" | "LOTTERY_CLOSED" | "LOTTERY_NOT_CLOSED" | "ALREADY_CLOSED" | "ALREADY_DRAWN" | "TICKET_TAKEN" | "NOT_DRAWN" | "IDEMPOTENCY_IN_PROGRESS" | "LOTTERY_CANCELLED" | "BEACON_PENDING" | "SOLD_OUT" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "IDEMPOTENCY_KEY_REUSED" | "RATE_LIMITED" | "INTERNAL" | "SERVICE_UNAVAILABLE" | "BEACON_UNAVAILABLE";
             errors?: {
                 path: string;
                 message: string;
