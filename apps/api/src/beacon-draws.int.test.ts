@@ -3,6 +3,7 @@
  * in-process scheduler, and drand relays on 127.0.0.1 serving a test chain (its own BLS key, the
  * chain hash computed as API.md says). No test here reaches a public relay.
  */
+import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { buildServer } from '@fairdraw/adapters-http';
 import { deadRelayUrl, recentTestChain, startTestRelay, type TestRelay } from '@fairdraw/adapters-http/testing';
@@ -50,7 +51,7 @@ async function startApi(env: Record<string, string>, database?: TestDatabase) {
   const db = database ?? (await freshDatabase(postgres));
   const settings = readSettings({
     DATABASE_URL: db.url,
-    JWT_SECRET: 'a beacon test secret of more than 32 bytes!!',
+    JWT_SECRET: randomBytes(32).toString('hex'),
     LOG_LEVEL: 'silent',
     DAILY_LOTTERIES: 'false',
     DRAW_RETRY_DELAY_MS: '300',
