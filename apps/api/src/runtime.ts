@@ -48,7 +48,17 @@ const consoleLog = {
 export async function startRuntime(settings: Settings, options: { migrate: boolean }): Promise<Runtime> {
   const embedded = settings.DATABASE_URL === undefined;
   const dataDir = resolve(settings.DATA_DIR);
-  const server = embedded ? await startEmbeddedPostgres({ dataDir: resolve(dataDir, 'postgres') }) : null;
+  const server = embedded
+    ? await startEmbeddedPostgres({
+        dataDir: resolve(dataDir, 'postgres'),
+        passwordFile: resolve(dataDir, 'postgres-password'),
+        homeDir: settings.EMBEDDED_POSTGRES_DIR,
+      })
+    : null;
+  if (server !== null && server.clusterDir !== resolve(dataDir, 'postgres')) {
+    // As root in a folder the "postgres" user cannot enter (README, Quick start): say where the data is.
+    console.info(`embedded PostgreSQL keeps its data in ${server.clusterDir}: the "postgres" user cannot enter ${dataDir}`);
+  }
   try {
     const db = createDatabase(server?.url ?? settings.DATABASE_URL ?? '', {
       poolSize: settings.DATABASE_POOL_SIZE,

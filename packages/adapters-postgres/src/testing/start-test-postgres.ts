@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type PostgresServer, startEmbeddedPostgres } from '../embedded.js';
@@ -38,20 +38,28 @@ async function startContainer(): Promise<PostgresServer> {
 }
 
 async function startTemporaryEmbedded(): Promise<PostgresServer> {
-  const dataDir = await mkdtemp(join(tmpdir(), 'fairdraw-pg-'));
+  const parent = await mkdtemp(join(tmpdir(), 'fairdraw-pg-'));
   try {
+    // As root the server runs as "postgres", which must be able to enter the folder (its password
+    // file inside stays 0600).
+    await chmod(parent, 0o755);
     // Throwaway data: durability only costs time here (creating a database per test above all).
     const settings = { fsync: 'off', synchronous_commit: 'off', full_page_writes: 'off' };
-    const server = await startEmbeddedPostgres({ dataDir, persistent: false, settings });
+    const server = await startEmbeddedPostgres({
+      dataDir: join(parent, 'data'),
+      passwordFile: join(parent, 'password'),
+      persistent: false,
+      settings,
+    });
     return {
       url: server.url,
       stop: async () => {
         await server.stop();
-        await rm(dataDir, { recursive: true, force: true });
+        await rm(parent, { recursive: true, force: true });
       },
     };
   } catch (error) {
-    await rm(dataDir, { recursive: true, force: true });
+    await rm(parent, { recursive: true, force: true });
     throw error;
   }
 }
