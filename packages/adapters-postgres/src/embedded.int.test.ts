@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { chmod, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { sql } from 'kysely';
 import pg from 'pg';
@@ -171,6 +171,39 @@ describe('startEmbeddedPostgres', () => {
     expect(passwordOf(second.url)).not.toBe(passwordOf(first.url));
     expect(await query(second.url, 'select n from kept')).toEqual([{ n: 7 }]);
     expect(await login({ host: '127.0.0.1', port: portOf(second.url), password: passwordOf(first.url) })).toBe('28P01');
+  });
+
+  it('runs a DATA_DIR in a folder of mode 0700: in place for its owner, under homeDir as root, one cluster per DATA_DIR', async () => {
+    // Two clones in private folders (root's home, `mktemp -d`) on one machine.
+    const privateDirs = [await mkdtemp(join(tmpdir(), 'fairdraw-private-')), await mkdtemp(join(tmpdir(), 'fairdraw-private-'))];
+    const homeDir = join(parent, 'home');
+    const startIn = (folder: string) =>
+      startEmbeddedPostgres({ dataDir: join(folder, 'postgres'), passwordFile: join(folder, 'postgres-password'), homeDir });
+    try {
+      const [one, two] = [await startIn(String(privateDirs[0])), await startIn(String(privateDirs[1]))];
+      started.push(one, two);
+      await query(one.url, 'create table mine (n int); insert into mine values (1)');
+      await query(two.url, 'create table mine (n int); insert into mine values (2)');
+      if (process.getuid?.() === 0) {
+        expect(dirname(dirname(one.clusterDir))).toBe(join(homeDir, 'clusters'));
+        expect(dirname(dirname(two.clusterDir))).toBe(join(homeDir, 'clusters'));
+        expect(one.clusterDir).not.toBe(two.clusterDir);
+        expect(existsSync(join(String(privateDirs[0]), 'postgres'))).toBe(false);
+      } else {
+        expect(one.clusterDir).toBe(join(String(privateDirs[0]), 'postgres'));
+        expect(existsSync(homeDir)).toBe(false);
+      }
+      for (const folder of privateDirs) expect((await stat(join(folder, 'postgres-password'))).mode & 0o777).toBe(0o600);
+      await one.stop();
+      const again = await startIn(String(privateDirs[0]));
+      started.push(again);
+      expect(again.clusterDir).toBe(one.clusterDir);
+      expect(await query(again.url, 'select n from mine')).toEqual([{ n: 1 }]);
+      expect(await query(two.url, 'select n from mine')).toEqual([{ n: 2 }]);
+    } finally {
+      for (const server of started.splice(0)) await server.stop();
+      for (const folder of privateDirs) await rm(folder, { recursive: true, force: true });
+    }
   });
 
   it('starts despite a postmaster.pid left behind by a process that is gone', async () => {
