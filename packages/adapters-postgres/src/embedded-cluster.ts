@@ -40,7 +40,12 @@ export async function clusterLocation(dataDir: string, account: ServerAccount | 
 }
 
 /** Creates the cluster, owned by the server's account, with no way in until `allowOnlyPassword` runs. */
-export async function initialiseCluster(binaries: Binaries, clusterDir: string, account: ServerAccount | null): Promise<void> {
+export async function initialiseCluster(
+  binaries: Binaries,
+  clusterDir: string,
+  account: ServerAccount | null,
+  options: { durable: boolean },
+): Promise<void> {
   await mkdir(clusterDir, { recursive: true, mode: 0o700 });
   if (account !== null) await chown(clusterDir, account.uid, account.gid);
   await runAs(account, binary(binaries, 'initdb'), [
@@ -48,6 +53,8 @@ export async function initialiseCluster(binaries: Binaries, clusterDir: string, 
     `--username=${SUPERUSER}`,
     '--auth=reject',
     `--lc-messages=${lcMessages()}`,
+    // A throwaway cluster (tests) need not wait for its files to reach the disk.
+    ...(options.durable ? [] : ['--no-sync']),
   ]);
 }
 

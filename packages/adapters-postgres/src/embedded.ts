@@ -64,7 +64,7 @@ export async function startEmbeddedPostgres(options: {
     }
     if (lock.kind === 'orphan') await stopOrphan(lock.pid);
   } else {
-    await initialiseCluster(binaries, clusterDir, account);
+    await initialiseCluster(binaries, clusterDir, account, { durable: options.persistent !== false });
   }
   if (password === null) {
     // A new cluster, one from a version with a fixed password, or a lost file: a new password.
