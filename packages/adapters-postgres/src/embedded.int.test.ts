@@ -206,6 +206,16 @@ describe('startEmbeddedPostgres', () => {
     }
   });
 
+  it('sets the password of a new cluster beside a password file that outlived the last one', async () => {
+    const first = await start();
+    await first.stop();
+    started.pop();
+    await rm(dataDir, { recursive: true, force: true }); // the database deleted, DATA_DIR kept
+    const second = await start();
+    expect(passwordOf(second.url)).toBe(passwordOf(first.url));
+    expect(await query(second.url, 'select 1 as one')).toEqual([{ one: 1 }]);
+  });
+
   it('starts despite a postmaster.pid left behind by a process that is gone', async () => {
     await (await start()).stop();
     const gone = spawn('true');

@@ -55,7 +55,10 @@ export async function startEmbeddedPostgres(options: {
   const binaries = await reachableBinaries(bundledBinaries(), account, homeDir);
   const clusterDir = await clusterLocation(options.dataDir, account, homeDir);
   let password = await readPassword(passwordFile);
-  if (isInitialised(clusterDir)) {
+  const fresh = !isInitialised(clusterDir);
+  if (fresh) {
+    await initialiseCluster(binaries, clusterDir, account, { durable: options.persistent !== false });
+  } else {
     const lock = await inspectLock(clusterDir);
     if (lock.kind === 'shared') {
       if (password === null)
@@ -63,12 +66,11 @@ export async function startEmbeddedPostgres(options: {
       return { url: urlFor(lock.port, password), clusterDir, stop: async () => {} };
     }
     if (lock.kind === 'orphan') await stopOrphan(lock.pid);
-  } else {
-    await initialiseCluster(binaries, clusterDir, account, { durable: options.persistent !== false });
   }
-  if (password === null) {
-    // A new cluster, one from a version with a fixed password, or a lost file: a new password.
-    password = newPassword();
+  if (fresh || password === null) {
+    // A new cluster (beside a password file that may have outlived the last one), one from a
+    // version with a fixed password, or a lost file: the password, new unless the file has one.
+    password ??= newPassword();
     await setSuperuserPassword(binaries, clusterDir, account, password);
     await writePassword(passwordFile, password);
   }
