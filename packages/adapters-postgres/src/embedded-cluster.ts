@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { chown, mkdir, realpath, rename, writeFile } from 'node:fs/promises';
+import { chmod, chown, mkdir, realpath, rename, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { canReach, type ServerAccount } from './embedded-account.js';
 import { type Binaries, binary, serviceHome } from './embedded-binaries.js';
@@ -32,8 +32,11 @@ export async function clusterLocation(dataDir: string, account: ServerAccount | 
     .update(join(await realpath(parent), basename(dataDir)))
     .digest('hex')
     .slice(0, 16);
-  const home = join(await serviceHome(homeDir, account), 'clusters', key);
-  await mkdir(home, { recursive: true, mode: 0o755 });
+  const clusters = join(await serviceHome(homeDir, account), 'clusters');
+  const home = join(clusters, key);
+  await mkdir(home, { recursive: true });
+  // Whatever the umask: the account must be able to enter both (the data folder inside is its own, 0700).
+  for (const folder of [clusters, home]) await chmod(folder, 0o755);
   // For the operator who finds the folder: whose database it is.
   await writeFile(join(home, 'owner'), `${join(await realpath(parent), basename(dataDir))}\n`);
   return join(home, 'data');

@@ -2,7 +2,7 @@ import type { ChildProcess } from 'node:child_process';
 import { rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { dirname } from 'node:path';
-import { serverAccount } from './embedded-account.js';
+import { type ServerAccount, serverAccount } from './embedded-account.js';
 import { type Binaries, binary, bundledBinaries, reachableBinaries } from './embedded-binaries.js';
 import {
   allowOnlyPassword,
@@ -107,7 +107,7 @@ interface Postmaster {
 async function startPostmaster(
   binaries: Binaries,
   clusterDir: string,
-  account: Awaited<ReturnType<typeof serverAccount>>,
+  account: ServerAccount | null,
   flags: readonly string[],
   fixedPort: number | undefined,
 ): Promise<Postmaster> {
