@@ -19,16 +19,35 @@ let privateDir = '';
 let clone = '';
 let home = '';
 
-/** What a clone has: the tracked files, as they are in this working tree (so uncommitted work is tested too). */
+/**
+ * What a clone has: the tracked files, as they are in this working tree (so uncommitted work is
+ * tested too); without git (a tree unpacked from an archive), everything but what installs and
+ * builds make.
+ */
 async function copyWorkingTree(to: string): Promise<void> {
-  const files = execFileSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { cwd: root, encoding: 'utf8' })
-    .split('\0')
-    .filter((file) => file !== '' && existsSync(join(root, file)));
+  const files = existsSync(join(root, '.git')) ? gitFiles() : await sourceFiles('');
   for (const file of files) {
     await mkdir(dirname(join(to, file)), { recursive: true });
     await copyFile(join(root, file), join(to, file));
     await chmod(join(to, file), (await stat(join(root, file))).mode & 0o777);
   }
+}
+
+const gitFiles = () =>
+  execFileSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { cwd: root, encoding: 'utf8' })
+    .split('\0')
+    .filter((file) => file !== '' && existsSync(join(root, file)));
+
+const MADE = new Set(['node_modules', '.git', '.data', 'dist', '.cache']);
+
+async function sourceFiles(folder: string): Promise<string[]> {
+  const found: string[] = [];
+  for (const entry of await readdir(join(root, folder), { withFileTypes: true })) {
+    const path = join(folder, entry.name);
+    if (entry.isDirectory() && !MADE.has(entry.name)) found.push(...(await sourceFiles(path)));
+    else if (entry.isFile() && !entry.name.endsWith('.tsbuildinfo')) found.push(path);
+  }
+  return found;
 }
 
 interface Started {

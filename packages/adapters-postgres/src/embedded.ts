@@ -94,7 +94,7 @@ export async function startEmbeddedPostgres(options: {
   };
 }
 
-interface Postmaster {
+export interface Postmaster {
   readonly port: number;
   stop(): Promise<void>;
 }
@@ -104,7 +104,7 @@ interface Postmaster {
  * taken by another process before the server binds it; then another port is tried, unless the
  * caller asked for that one.
  */
-async function startPostmaster(
+export async function startPostmaster(
   binaries: Binaries,
   clusterDir: string,
   account: ServerAccount | null,
