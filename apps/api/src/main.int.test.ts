@@ -223,6 +223,27 @@ describe('the API process', () => {
     expect(verified.body).toEqual({ has_won: true, prize: 'Gold' });
   });
 
+  it('serves its metrics to loopback: what the lottery above did, its pool and the process', async () => {
+    const metrics = await call<string>('GET', '/metrics');
+    expect(metrics.status).toBe(200);
+    const sample = (series: string) =>
+      Number(
+        metrics.body
+          .split('\n')
+          .find((line) => line.startsWith(`${series} `))
+          ?.slice(series.length + 1),
+      );
+    // Five tickets (the replay issued none), one admin close, one draw, and the daily lotteries.
+    expect(sample('fairdraw_ballots_issued_total')).toBe(5);
+    expect(sample('fairdraw_lotteries_closed_total{cause="admin"}')).toBe(1);
+    expect(sample('fairdraw_lotteries_drawn_total')).toBe(1);
+    expect(sample('fairdraw_lotteries_created_total')).toBeGreaterThanOrEqual(2);
+    expect(sample('fairdraw_db_pool_connections{state="idle"}')).toBeGreaterThanOrEqual(1);
+    expect(sample('fairdraw_db_pool_waiting')).toBe(0);
+    expect(sample('process_resident_memory_bytes')).toBeGreaterThan(10_000_000);
+    expect(sample('fairdraw_http_requests_total{method="POST",route="/lotteries/:id/ballots",status="201"}')).toBe(3);
+  });
+
   it('stops on SIGTERM with exit code 0 and leaves no PostgreSQL behind', async () => {
     const pid = await postmasterPid();
     expect(isAlive(pid)).toBe(true);

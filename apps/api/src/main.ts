@@ -36,6 +36,8 @@ async function main(): Promise<void> {
       accessTtlSeconds: Math.floor(settings.ACCESS_TOKEN_TTL / 1000),
     },
     adminIpAllowlist: settings.ADMIN_IP_ALLOWLIST,
+    metrics: runtime.metrics,
+    metricsIpAllowlist: settings.METRICS_IP_ALLOWLIST,
     trustProxy: settings.TRUST_PROXY,
     corsOrigins: settings.CORS_ORIGINS,
     requestTimeoutMs: settings.REQUEST_TIMEOUT,

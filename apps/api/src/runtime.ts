@@ -1,6 +1,14 @@
 import { resolve } from 'node:path';
-import { DrandRelays, httpWebhookPayloads, webhookAddressPolicy, webhookSecretBox, webhookTransport } from '@fairdraw/adapters-http';
-import { createDatabase, createPostgresUnitOfWork, migrateToLatest, startEmbeddedPostgres } from '@fairdraw/adapters-postgres';
+import {
+  createMetrics,
+  DrandRelays,
+  httpWebhookPayloads,
+  type Metrics,
+  webhookAddressPolicy,
+  webhookSecretBox,
+  webhookTransport,
+} from '@fairdraw/adapters-http';
+import { createDatabase, createPostgresUnitOfWork, migrateToLatest, poolStatsOf, startEmbeddedPostgres } from '@fairdraw/adapters-postgres';
 import {
   BallotBatches,
   type BeaconDrawScheduler,
@@ -35,6 +43,8 @@ export interface Runtime {
   readonly beacon: DrandRelays;
   /** Where v2 draws are scheduled once their lottery is created: the app's scheduler, set when it starts. */
   useBeaconDraws(scheduler: BeaconDrawScheduler | null): void;
+  /** This process's Prometheus series: the use cases', its pool's and Node's. */
+  readonly metrics: Metrics;
   pingDatabase(): Promise<void>;
   close(): Promise<void>;
 }
@@ -79,6 +89,8 @@ export async function startRuntime(settings: Settings, options: { migrate: boole
       log: consoleLog,
     });
     let beaconDraws: BeaconDrawScheduler | null = null;
+    const metrics = createMetrics({ processMetrics: true, poolStats: () => poolStatsOf(db) });
+    const telemetry = metrics.telemetry;
     const deps: Deps = {
       uow,
       clock: systemClock,
@@ -91,7 +103,9 @@ export async function startRuntime(settings: Settings, options: { migrate: boole
         currency: settings.CURRENCY,
         beaconMarginS: settings.BEACON_MARGIN_S,
       },
+      telemetry,
       ballotBatches: new BallotBatches(uow, {
+        telemetry,
         // Its draw seals it instead; the operator should still hear that the database refused.
         onSealError: (error) => console.warn(`sealing a sold-out lottery failed (its draw will seal it): ${String(error)}`),
       }),
@@ -111,6 +125,7 @@ export async function startRuntime(settings: Settings, options: { migrate: boole
       jwtSecret: secret,
       responseKey: deriveKey(secret, 'idempotent-responses'),
       embedded,
+      metrics,
       pingDatabase: async () => {
         await sql`select 1`.execute(db);
       },

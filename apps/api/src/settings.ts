@@ -93,6 +93,9 @@ const settingsSchema = z.object({
   ADMIN_USERNAME: optional,
   ADMIN_PASSWORD: optional,
   ADMIN_IP_ALLOWLIST: commaList,
+  // Unset or empty: loopback only (a scrape from elsewhere must be allowed by name).
+  METRICS_IP_ALLOWLIST: commaList.transform((entries) => (entries.length > 0 ? entries : ['127.0.0.1', '::1'])),
+  WORKER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   TRUST_PROXY: trustProxy.prefault('false'),
   REQUEST_TIMEOUT: duration.prefault('30s').refine((ms) => ms >= 100, 'REQUEST_TIMEOUT must be at least 100ms'),
   SERVICE_TIMEZONE: z.string().default('UTC').refine(isValidTimeZone, 'SERVICE_TIMEZONE must be an IANA time zone'),

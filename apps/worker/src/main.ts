@@ -1,4 +1,5 @@
 import { hostname } from 'node:os';
+import { serveMetrics } from '@fairdraw/adapters-http';
 import {
   beaconDrawQueue,
   DELIVERY_INTERVAL_MS,
@@ -47,6 +48,17 @@ async function main(): Promise<void> {
   });
   draws = beaconDrawQueue(scheduler.queue, schedule, log);
   runtime.useBeaconDraws(draws);
+  // WORKER_METRICS_PORT unset: no port opened (the worker serves nothing by default).
+  const metricsServer =
+    settings.WORKER_METRICS_PORT === undefined
+      ? null
+      : await serveMetrics({
+          metrics: runtime.metrics,
+          port: settings.WORKER_METRICS_PORT,
+          host: settings.HOST,
+          allowlist: settings.METRICS_IP_ALLOWLIST,
+        });
+  if (metricsServer) log.info({ port: metricsServer.port, host: settings.HOST }, 'metrics served at /metrics');
 
   let stopping = false;
   const stop = async (signal: string) => {
@@ -61,6 +73,7 @@ async function main(): Promise<void> {
     try {
       await scheduler.stop();
       await deliveries.stop();
+      await metricsServer?.close();
       await runtime.close();
     } catch (error) {
       log.error({ err: error }, 'shutdown failed');

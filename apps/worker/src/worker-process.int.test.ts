@@ -123,6 +123,34 @@ describe('the worker process', () => {
     expect(worker.logs.map((l) => l.msg)).toContain('stopped');
   });
 
+  it('serves its own metrics on WORKER_METRICS_PORT: the draws it did and its process', async () => {
+    const lottery = await dueLottery();
+    const worker = spawnCompiled(
+      'main',
+      workerEnv(shared.database, shared.stack.redis, { DRAW_CRON: '0 0 0 1 1 *', LOG_LEVEL: 'info', WORKER_METRICS_PORT: '0' }),
+    );
+    children.push(worker);
+    await eventually(async () => (await lotteryStatus(shared.runtime.deps, lottery)) === 'drawn', `the draw\n${worker.output()}`);
+    await eventually(() => worker.logs.some((l) => l.msg === 'metrics served at /metrics'), `the metrics port\n${worker.output()}`);
+    const port = worker.logs.find((l) => l.msg === 'metrics served at /metrics')?.port;
+    const text = await (await fetch(`http://127.0.0.1:${String(port)}/metrics`)).text();
+    expect(text).toMatch(/^fairdraw_lotteries_drawn_total 1$/m);
+    expect(text).toMatch(/^fairdraw_lotteries_closed_total\{cause="due"\} 1$/m);
+    expect(text).toMatch(/^fairdraw_draw_duration_seconds_count 1$/m);
+    expect(text).toMatch(/^process_resident_memory_bytes \d+/m);
+    worker.child.kill('SIGTERM');
+    expect(await worker.exited).toEqual({ code: 0, signal: null });
+  });
+
+  it('opens no metrics port unless WORKER_METRICS_PORT is set', async () => {
+    const lottery = await dueLottery();
+    const worker = startWorker();
+    await eventually(async () => (await lotteryStatus(shared.runtime.deps, lottery)) === 'drawn', `the draw\n${worker.output()}`);
+    expect(worker.logs.map((l) => l.msg)).not.toContain('metrics served at /metrics');
+    worker.child.kill('SIGTERM');
+    expect(await worker.exited).toEqual({ code: 0, signal: null });
+  });
+
   it('refuses to start without REDIS_URL, saying why', async () => {
     const { REDIS_URL: _, ...env } = workerEnv(shared.database, shared.stack.redis);
     const worker = spawnCompiled('main', env);

@@ -8,6 +8,8 @@ import { ipAllowlist } from './auth/ip-allowlist.js';
 import { installErrorHandling } from './errors/error-handler.js';
 import { clientErrorHandler, frameworkErrors, refuseWhileClosing } from './errors/outside-routes.js';
 import { responseCipher } from './idempotency/response-cipher.js';
+import { createMetrics, type Metrics } from './metrics/metrics.js';
+import { metricsRoutes } from './metrics/metrics-route.js';
 import { registerApiDocs } from './plugins/api-docs.js';
 import { registerCors } from './plugins/cors.js';
 import { acceptJsonOnly, BODY_LIMIT_BYTES } from './plugins/json-body.js';
@@ -46,9 +48,16 @@ export interface ServerOptions {
   readonly readiness: Readiness;
   /** CORS_ORIGINS: origins (scheme://host[:port]) allowed on the endpoints that are not public reads. */
   readonly corsOrigins?: readonly string[] | undefined;
+  /** This process's series, served at /metrics; a fresh set without process metrics when absent. */
+  readonly metrics?: Metrics | undefined;
+  /** IPs and CIDRs allowed to read /metrics; loopback when absent or empty. */
+  readonly metricsIpAllowlist?: readonly string[] | undefined;
   /** More routes on the same server (the /verify page), registered after the API's. */
   readonly extend?: ((app: FastifyInstance) => Promise<void> | void) | undefined;
 }
+
+/** Who may read /metrics unless METRICS_IP_ALLOWLIST says otherwise. */
+export const METRICS_IP_ALLOWLIST_DEFAULT: readonly string[] = ['127.0.0.1', '::1'];
 
 /** Builds the HTTP API without listening, so tests drive it through `inject`. */
 export async function buildServer(options: ServerOptions): Promise<FastifyInstance> {
@@ -71,10 +80,14 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   installSecurityHeaders(app);
   // Before the rate limits, so that a page on another origin can read a 429 too.
   await registerCors(app, options.corsOrigins ?? []);
+  const metrics = options.metrics ?? createMetrics();
+  const metricsAllowlist = options.metricsIpAllowlist?.length ? options.metricsIpAllowlist : METRICS_IP_ALLOWLIST_DEFAULT;
+  metricsRoutes(app, metrics, ipAllowlist(metricsAllowlist, 'METRICS_IP_ALLOWLIST'));
   const authRateLimit = await registerRateLimits(app, {
     perMinute: options.rateLimitPerMinute,
     authPerMinute: options.authRateLimitPerMinute ?? Math.max(1, Math.floor(options.rateLimitPerMinute / 5)),
     redis: options.rateLimitRedis,
+    onLimited: (limit) => metrics.rateLimited(limit),
   });
   const tokens = await registerAccessTokens(app, options.jwt);
   const guards = installGuards(app, tokens, ipAllowlist(options.adminIpAllowlist));

@@ -3,6 +3,7 @@ import type { Algorithm, LotteryBeacon, LotteryStatus, Prize, Role, TransactionK
 import { type ColumnType, Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import Cursor from 'pg-cursor';
+import { rememberPool } from './pool-stats.js';
 
 /** jsonb: read back parsed, written as JSON text (pg would turn a JS array into a PostgreSQL array). */
 type Json<T> = ColumnType<T, string, string>;
@@ -223,5 +224,7 @@ export function createDatabase(url: string, options: DatabaseOptions = {}): Kyse
   };
   pool.on('error', report);
   pool.on('connect', (client) => client.on('error', report));
-  return new Kysely<Database>({ dialect: new PostgresDialect({ pool, cursor: Cursor }) });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool, cursor: Cursor }) });
+  rememberPool(db, pool);
+  return db;
 }

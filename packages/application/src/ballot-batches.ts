@@ -1,6 +1,7 @@
 import { DomainError, LotteryId } from '@fairdraw/domain';
 import { type BallotTurn, OpenTurn, type TurnRequest } from './ballot-turn.js';
 import type { Repositories, UnitOfWork } from './ports/repositories.js';
+import { noTelemetry, type Telemetry } from './ports/telemetry.js';
 import { sealClosedLottery } from './seal-entries.js';
 
 export type { BallotTurn, TurnRequest } from './ballot-turn.js';
@@ -23,6 +24,8 @@ interface Waiting extends TurnRequest {
   readonly work: (turn: BallotTurn) => Promise<unknown>;
   readonly resolve: (value: unknown) => void;
   readonly reject: (error: unknown) => void;
+  /** Ends the request's queue-wait timer; called once, when its turn begins. */
+  readonly waited: () => void;
 }
 
 type Outcome = { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly error: unknown };
@@ -32,6 +35,8 @@ export interface BatchOptions {
   readonly maxTickets?: number;
   /** A sold-out pool whose sealing failed is sealed by its draw instead; this hears of it. */
   readonly onSealError?: (error: unknown) => void;
+  /** Hears of committed turns (their size and tickets), queue waits and seals. */
+  readonly telemetry?: Telemetry | undefined;
 }
 
 /**
@@ -61,10 +66,14 @@ export class BallotBatches implements BallotQueue {
   /** The seal attempt under way per lottery, shared by everyone who asks meanwhile. */
   private readonly seals = new Map<LotteryId, Promise<void>>();
 
+  private readonly telemetry: Telemetry;
+
   constructor(
     private readonly uow: UnitOfWork,
     private readonly options: BatchOptions = {},
-  ) {}
+  ) {
+    this.telemetry = options.telemetry ?? noTelemetry;
+  }
 
   async idle(): Promise<void> {
     while (this.running.size > 0) await Promise.allSettled([...this.running]);
@@ -77,7 +86,8 @@ export class BallotBatches implements BallotQueue {
     // of its own there, never a queue (whose transaction would commit apart from the caller's).
     if (this.uow.isOpen()) return this.uow.run((repos) => this.turnAlone(repos, lotteryId, work));
     return new Promise<T>((resolve, reject) => {
-      const waiting: Waiting = { ...request, work, resolve: resolve as (value: unknown) => void, reject };
+      const waited = this.telemetry.startTimer('queue_wait');
+      const waiting: Waiting = { ...request, work, resolve: resolve as (value: unknown) => void, reject, waited };
       const queue = this.queues.get(lotteryId);
       if (queue !== undefined) {
         queue.push(waiting);
@@ -98,7 +108,11 @@ export class BallotBatches implements BallotQueue {
 
   private async drain(lotteryId: LotteryId): Promise<void> {
     const queue = this.queues.get(lotteryId) ?? [];
-    while (queue.length > 0) await this.serve(lotteryId, this.nextBatch(queue));
+    while (queue.length > 0) {
+      const batch = this.nextBatch(queue);
+      for (const waiting of batch) waiting.waited();
+      await this.serve(lotteryId, batch);
+    }
     this.queues.delete(lotteryId);
   }
 
@@ -118,11 +132,12 @@ export class BallotBatches implements BallotQueue {
   private async serve(lotteryId: LotteryId, batch: readonly Waiting[], checkAccounts = false): Promise<void> {
     let outcomes: Outcome[];
     let soldOut: boolean;
+    let issued: number;
     // Set once the turn's work is done: a failure after it is the COMMIT's, whose outcome is
     // unknown (the server may have applied it), so the requests must not be run again.
     let committing = false;
     try {
-      ({ outcomes, soldOut } = await this.uow.run(async (repos) => {
+      ({ outcomes, soldOut, issued } = await this.uow.run(async (repos) => {
         const result = await this.turn(repos, lotteryId, batch, checkAccounts);
         committing = true;
         return result;
@@ -141,12 +156,17 @@ export class BallotBatches implements BallotQueue {
       for (const waiting of batch) await this.serve(lotteryId, [waiting]);
       return;
     }
+    this.telemetry.turnServed(batch.length, issued);
+    this.telemetry.ballotsIssued(issued);
     batch.forEach((waiting, i) => {
       const outcome = outcomes[i];
       if (outcome?.ok) waiting.resolve(outcome.value);
       else waiting.reject(outcome?.error);
     });
-    if (soldOut) void this.sealSoldOut(lotteryId);
+    if (soldOut) {
+      this.telemetry.lotteryClosed('sold_out');
+      void this.sealSoldOut(lotteryId);
+    }
   }
 
   /** One transaction's work: every request of the batch in order, then the turn's writes. */
@@ -155,9 +175,10 @@ export class BallotBatches implements BallotQueue {
     lotteryId: LotteryId,
     batch: readonly Waiting[],
     checkAccounts: boolean,
-  ): Promise<{ outcomes: Outcome[]; soldOut: boolean }> {
+  ): Promise<{ outcomes: Outcome[]; soldOut: boolean; issued: number }> {
     const turn = new OpenTurn(repos, await repos.lotteries.lock(lotteryId));
     await turn.readAhead(batch, { checkAccounts });
+    const issuedAtStart = turn.issued();
     const outcomes: Outcome[] = [];
     for (const waiting of batch) {
       const issuedBefore = turn.issued();
@@ -170,14 +191,14 @@ export class BallotBatches implements BallotQueue {
         outcomes.push({ ok: false, error });
       }
     }
-    return { outcomes, soldOut: await turn.end('later') };
+    return { outcomes, soldOut: await turn.end('later'), issued: turn.issued() - issuedAtStart };
   }
 
   sealSoldOut(asked: LotteryId): Promise<void> {
     const lotteryId = LotteryId(asked.toLowerCase());
     const under = this.seals.get(lotteryId);
     if (under !== undefined) return under;
-    const attempt = sealClosedLottery(this.uow, lotteryId).then(
+    const attempt = sealClosedLottery(this.uow, lotteryId, this.telemetry).then(
       () => undefined,
       (error: unknown) => this.options.onSealError?.(error),
     );

@@ -1,16 +1,20 @@
 import { fail, type Lottery, type LotteryId } from '@fairdraw/domain';
 import type { Deps } from './deps.js';
+import { noTelemetry } from './ports/telemetry.js';
 import { recordLotteryEvent } from './record-lottery-event.js';
 import { sealEntries } from './seal-entries.js';
 
 export async function closeLottery(deps: Deps, command: { lotteryId: LotteryId }): Promise<Lottery> {
-  return deps.uow.run(async (repos) => {
+  const telemetry = deps.telemetry ?? noTelemetry;
+  const closed = await deps.uow.run(async (repos) => {
     const lottery = (await repos.lotteries.lock(command.lotteryId)) ?? fail('LOTTERY_NOT_FOUND', 'no such lottery');
     const now = deps.clock.now();
     lottery.close(now);
-    await sealEntries(repos, lottery);
+    await sealEntries(repos, lottery, telemetry);
     await repos.lotteries.save(lottery);
     await recordLotteryEvent(deps, repos, { type: 'lottery.closed', lottery, at: now });
     return lottery;
   });
+  telemetry.lotteryClosed('admin');
+  return closed;
 }

@@ -1,5 +1,6 @@
 import { type EntryRules, Lottery, LotteryId, memorableName, type Prize, SEED_BYTES } from '@fairdraw/domain';
 import type { Deps } from './deps.js';
+import { noTelemetry } from './ports/telemetry.js';
 
 export interface CreateLottery {
   readonly name?: string | undefined;
@@ -32,6 +33,7 @@ export async function createLottery(deps: Deps, command: CreateLottery): Promise
   });
   await deps.uow.run((repos) => repos.lotteries.add(lottery));
   await scheduleBeaconDraw(deps, lottery);
+  (deps.telemetry ?? noTelemetry).lotteryCreated();
   return lottery;
 }
 

@@ -3,6 +3,7 @@ import type { BeaconDrawScheduler, RandomnessBeacon } from './ports/beacon.js';
 import type { PaymentProvider } from './ports/payments.js';
 import type { UnitOfWork } from './ports/repositories.js';
 import type { Clock, KeyedHasher, PasswordHasher, RandomSource } from './ports/system.js';
+import type { Telemetry } from './ports/telemetry.js';
 import type { WebhookPorts } from './ports/webhooks.js';
 
 export interface Settings {
@@ -34,4 +35,6 @@ export interface Deps {
   readonly beacon?: RandomnessBeacon | undefined;
   /** Draws v2 lotteries when their round is published; absent: the scheduled ticks do. */
   readonly beaconDraws?: BeaconDrawScheduler | undefined;
+  /** Counts and durations for operators (GET /metrics); nothing is recorded when absent. */
+  readonly telemetry?: Telemetry | undefined;
 }

@@ -2,6 +2,7 @@ import { type Beacon, fail, failFor, type LotteryId } from '@fairdraw/domain';
 import type { Deps } from './deps.js';
 import { payPrizes } from './pay-prizes.js';
 import type { DrawRecord } from './ports/repositories.js';
+import { noTelemetry } from './ports/telemetry.js';
 import { recordLotteryEvent } from './record-lottery-event.js';
 import { sealEntries } from './seal-entries.js';
 import type { DrawView } from './views.js';
@@ -12,15 +13,20 @@ import type { DrawView } from './views.js';
  * primary key makes a second draw impossible even without it.
  */
 export async function drawLottery(deps: Deps, command: { lotteryId: LotteryId }): Promise<DrawView> {
+  const telemetry = deps.telemetry ?? noTelemetry;
+  const timed = telemetry.startTimer('draw');
+  // Reported only once the transaction commits: a rolled-back draw closed nothing.
+  let closedAsDue = false;
   // Relays are asked before the lock: a slow relay must not hold the lottery's ballots and closes.
   const beacon = await beaconFor(deps, command.lotteryId);
-  return deps.uow.run(async (repos) => {
+  const view = await deps.uow.run(async (repos) => {
     const lottery = (await repos.lotteries.lock(command.lotteryId)) ?? fail('LOTTERY_NOT_FOUND', 'no such lottery');
     // After the lock: a draw that waited behind ballots until past closes_at must see it due.
     const now = deps.clock.now();
     const wasOpen = lottery.toState().status === 'open';
     lottery.recordDueClose(now);
-    if (lottery.toState().status === 'closed') await sealEntries(repos, lottery);
+    closedAsDue = wasOpen && lottery.toState().status === 'closed';
+    if (lottery.toState().status === 'closed') await sealEntries(repos, lottery, telemetry);
     // A scheduled close is recorded here, in the draw's transaction: its event comes first.
     if (wasOpen && lottery.toState().status === 'closed')
       await recordLotteryEvent(deps, repos, { type: 'lottery.closed', lottery, at: now });
@@ -71,6 +77,10 @@ export async function drawLottery(deps: Deps, command: { lotteryId: LotteryId })
     await recordLotteryEvent(deps, repos, { type: 'lottery.drawn', lottery, record, at: now });
     return { lottery, record };
   });
+  timed();
+  if (closedAsDue) telemetry.lotteryClosed('due');
+  telemetry.lotteryDrawn();
+  return view;
 }
 
 /** How long a client waits before asking again when no relay gave a valid beacon. */

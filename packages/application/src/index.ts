@@ -25,6 +25,7 @@ export * from './ports/payments.js';
 export * from './ports/repositories.js';
 export * from './ports/scheduler.js';
 export * from './ports/system.js';
+export * from './ports/telemetry.js';
 export * from './ports/webhooks.js';
 export * from './provision-daily-lotteries.js';
 export * from './record-lottery-event.js';

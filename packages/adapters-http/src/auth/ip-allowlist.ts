@@ -26,15 +26,16 @@ export function ipRange(entry: string): IpRange | null {
 /**
  * ADMIN_IP_ALLOWLIST: IPs and CIDRs, IPv4 and IPv6. An empty list allows every address
  * (API.md: "unset: any address"). An entry that is neither an address nor a CIDR is a
- * configuration error, raised at start-up rather than silently ignored.
+ * configuration error, raised at start-up rather than silently ignored; `setting` names the
+ * variable in that message (METRICS_IP_ALLOWLIST uses the same parser).
  */
-export function ipAllowlist(entries: readonly string[]): IpAllowlist {
+export function ipAllowlist(entries: readonly string[], setting = 'ADMIN_IP_ALLOWLIST'): IpAllowlist {
   const cleaned = entries.map((e) => e.trim()).filter((e) => e.length > 0);
   if (cleaned.length === 0) return () => true;
   const list = new BlockList();
   for (const entry of cleaned) {
     const range = ipRange(entry);
-    if (range === null) throw new Error(`ADMIN_IP_ALLOWLIST: "${entry}" is not an IP or CIDR`);
+    if (range === null) throw new Error(`${setting}: "${entry}" is not an IP or CIDR`);
     if (range.bits === undefined) {
       const address = canonicalIp(range.address) ?? range.address;
       list.addAddress(address, isIP(address) === 4 ? 'ipv4' : 'ipv6');

@@ -8,6 +8,8 @@ export interface RateLimitSettings {
   readonly authPerMinute: number;
   /** An ioredis client: every API process behind one Redis then counts against the same limits. */
   readonly redis?: RateLimitPluginOptions['redis'] | undefined;
+  /** Hears of each refused request, for the metrics. */
+  readonly onLimited?: ((limit: 'general' | 'auth') => void) | undefined;
 }
 
 const MINUTE_MS = 60_000;
@@ -31,7 +33,10 @@ export async function registerRateLimits(app: FastifyInstance, settings: RateLim
   await app.register(rateLimit, {
     global: false,
     keyGenerator,
-    errorResponseBuilder: (_request, context) => tooMany(Math.ceil(context.ttl / 1000)),
+    errorResponseBuilder: (_request, context) => {
+      settings.onLimited?.('general');
+      return tooMany(Math.ceil(context.ttl / 1000));
+    },
     ...(settings.redis ? { redis: settings.redis, nameSpace: 'fairdraw:rate-limit:', skipOnError: true } : {}),
   });
 
@@ -50,6 +55,7 @@ export async function registerRateLimits(app: FastifyInstance, settings: RateLim
   return async (request, reply) => {
     const outcome = await authLimiter(request);
     if (!outcome.isAllowed && outcome.isExceeded) {
+      settings.onLimited?.('auth');
       reply.header('retry-after', String(outcome.ttlInSeconds));
       throw tooMany(outcome.ttlInSeconds);
     }
