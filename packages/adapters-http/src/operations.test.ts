@@ -39,6 +39,8 @@ const API_ROUTES = [
   ['get', '/webhooks'],
   ['delete', '/webhooks/{id}'],
   ['get', '/webhooks/{id}/deliveries'],
+  ['get', '/metrics'],
+  ['get', '/'],
 ] as const;
 
 describe('the verify page', () => {

@@ -9,7 +9,7 @@ import { installErrorHandling } from './errors/error-handler.js';
 import { clientErrorHandler, frameworkErrors, refuseWhileClosing } from './errors/outside-routes.js';
 import { responseCipher } from './idempotency/response-cipher.js';
 import { createMetrics, type Metrics } from './metrics/metrics.js';
-import { metricsRoutes } from './metrics/metrics-route.js';
+import { metricsRoute, recordRequests } from './metrics/metrics-route.js';
 import { registerApiDocs } from './plugins/api-docs.js';
 import { registerCors } from './plugins/cors.js';
 import { acceptJsonOnly, BODY_LIMIT_BYTES } from './plugins/json-body.js';
@@ -20,6 +20,7 @@ import { accountRoutes } from './routes/accounts.js';
 import { ballotRoutes } from './routes/ballots.js';
 import type { RouteContext } from './routes/context.js';
 import { drawRoutes } from './routes/draws.js';
+import { frontPageRoute } from './routes/front-page.js';
 import { healthRoutes, type Readiness } from './routes/health.js';
 import { lotteryRoutes } from './routes/lotteries.js';
 import { verifyPageRoute } from './routes/verify-page.js';
@@ -82,7 +83,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   await registerCors(app, options.corsOrigins ?? []);
   const metrics = options.metrics ?? createMetrics();
   const metricsAllowlist = options.metricsIpAllowlist?.length ? options.metricsIpAllowlist : METRICS_IP_ALLOWLIST_DEFAULT;
-  metricsRoutes(app, metrics, ipAllowlist(metricsAllowlist, 'METRICS_IP_ALLOWLIST'));
+  recordRequests(app, metrics);
   const authRateLimit = await registerRateLimits(app, {
     perMinute: options.rateLimitPerMinute,
     authPerMinute: options.authRateLimitPerMinute ?? Math.max(1, Math.floor(options.rateLimitPerMinute / 5)),
@@ -95,6 +96,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
 
   const context: RouteContext = { deps: options.deps, tokens, guards, cipher: responseCipher(options.responseSecret), authRateLimit };
   healthRoutes(app, options.readiness);
+  metricsRoute(app, metrics, ipAllowlist(metricsAllowlist, 'METRICS_IP_ALLOWLIST'));
   accountRoutes(app, context);
   lotteryRoutes(app, context);
   ballotRoutes(app, context);
@@ -102,6 +104,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   walletRoutes(app, context);
   webhookRoutes(app, context);
   verifyPageRoute(app);
+  frontPageRoute(app, options.deps);
   await options.extend?.(app);
   return app;
 }

@@ -6,7 +6,7 @@
  * data attribute), so the page's own CSP can pin them by hash; a route that sends a
  * Content-Security-Policy header must allow the same hashes, since a meta policy can only narrow it.
  */
-import { createHash } from 'node:crypto';
+import { escapeHtml, hashSource as hash, pageHead } from './html-page.js';
 
 const SCRIPT = String.raw`
 (async () => {
@@ -190,26 +190,12 @@ code, td { font-family: ui-monospace, monospace; font-size: 0.9em; word-break: b
 table { border-collapse: collapse; } td, th { padding: 0.2rem 0.6rem; text-align: left; border-bottom: 1px solid #ddd; }
 `;
 
-const hash = (text: string) => `'sha256-${createHash('sha256').update(text).digest('base64')}'`;
 // 'self' for the BLS modules the script imports from /verify/assets (fairdraw-v2).
 export const VERIFY_PAGE_POLICY = `default-src 'none'; script-src ${hash(SCRIPT)} 'self'; style-src ${hash(STYLE)}; connect-src 'self'; base-uri 'none'; form-action 'none'`;
 
-const escapeHtml = (text: string) =>
-  text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
-
 export function verifyPageHtml(lotteryId: string): string {
   const id = escapeHtml(lotteryId);
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="${VERIFY_PAGE_POLICY}">
-<title>Verify the draw of lottery ${id}</title>
-<style>${STYLE}</style>
-</head>
-<body>
-<main id="app" data-lottery-id="${id}">
+  return `${pageHead({ policy: VERIFY_PAGE_POLICY, title: `Verify the draw of lottery ${id}`, style: STYLE })}<main id="app" data-lottery-id="${id}">
 <h1>Verify the draw</h1>
 <p>Lottery <code>${id}</code>, algorithm fairdraw-v1 or fairdraw-v2. This page fetches the public lottery, draw record and
 entries and recomputes the draw in your browser (for fairdraw-v2, with the drand beacon's BLS signature checked as well). It comes from the same service it checks: for an independent check run

@@ -17,16 +17,20 @@ export function routeLabel(request: FastifyRequest): string {
   return request.routeOptions.url ?? UNMATCHED_ROUTE;
 }
 
-/**
- * Records every answered request, and serves GET /metrics to METRICS_IP_ALLOWLIST only: the
- * series say how busy the service is and what fails, which is not for everyone to read.
- * A scrape skips the rate limit, like the health probes, so Prometheus never sees a 429.
- */
-export function metricsRoutes(app: FastifyInstance, metrics: Metrics, allowed: IpAllowlist): void {
+/** Records every answered request: installed before any route, so that each one is counted. */
+export function recordRequests(app: FastifyInstance, metrics: Metrics): void {
   app.addHook('onResponse', async (request, reply) => {
     const method = METHODS.has(request.method) ? request.method : 'OTHER';
     metrics.observeRequest(method, routeLabel(request), reply.statusCode, reply.elapsedTime / 1000);
   });
+}
+
+/**
+ * GET /metrics, to METRICS_IP_ALLOWLIST only: the series say how busy the service is and what
+ * fails, which is not for everyone to read. A scrape skips the rate limit, like the health
+ * probes, so Prometheus never sees a 429.
+ */
+export function metricsRoute(app: FastifyInstance, metrics: Metrics, allowed: IpAllowlist): void {
   app.get(
     '/metrics',
     {

@@ -56,3 +56,48 @@ export async function readVerdict(browser: Browser, url: string): Promise<Verdic
     await page.close();
   }
 }
+
+/** A region of a page, in CSS pixels, as playwright's boundingBox() gives it. */
+export interface Box {
+  readonly x: number;
+  readonly y: number;
+  readonly width: number;
+  readonly height: number;
+}
+
+/**
+ * The share of pixels in `box` of a PNG screenshot that differ clearly from its background
+ * (its top-left pixel), computed by drawing the PNG on a canvas in a blank page: whether
+ * something was really painted there, not merely present in the DOM.
+ */
+// Runs in the page, so it is kept as source: this package compiles without the DOM's types.
+const INK_SHARE = String.raw`async ({ data, region }) => {
+  const image = new Image();
+  image.src = 'data:image/png;base64,' + data;
+  await image.decode();
+  const canvas = document.createElement('canvas');
+  canvas.width = image.width;
+  canvas.height = image.height;
+  const context = canvas.getContext('2d');
+  context.drawImage(image, 0, 0);
+  const background = context.getImageData(0, 0, 1, 1).data;
+  const w = Math.max(1, Math.floor(region.width));
+  const h = Math.max(1, Math.floor(region.height));
+  const pixels = context.getImageData(Math.floor(region.x), Math.floor(region.y), w, h).data;
+  let ink = 0;
+  for (let i = 0; i < pixels.length; i += 4) {
+    const distance = Math.abs(pixels[i] - background[0]) + Math.abs(pixels[i + 1] - background[1]) + Math.abs(pixels[i + 2] - background[2]);
+    if (distance > 96) ink += 1;
+  }
+  return ink / (w * h);
+}`;
+
+export async function inkShare(browser: Browser, png: Buffer, box: Box): Promise<number> {
+  const page = await browser.newPage();
+  try {
+    const args = JSON.stringify({ data: png.toString('base64'), region: box });
+    return Number(await page.evaluate(`(${INK_SHARE})(${args})`));
+  } finally {
+    await page.close();
+  }
+}
