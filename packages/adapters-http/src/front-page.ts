@@ -25,6 +25,7 @@ const STYLE = `
 body { font: 16px/1.5 system-ui, sans-serif; margin: 2rem auto; max-width: 60rem; padding: 0 1rem; color: #222; }
 h1 { margin-bottom: 0.2rem; } h2 { margin-top: 2rem; border-bottom: 2px solid #ddd; }
 table { border-collapse: collapse; width: 100%; } td, th { padding: 0.3rem 0.6rem; text-align: left; border-bottom: 1px solid #ddd; vertical-align: top; }
+#open td:nth-child(2), #open td:nth-child(3) { white-space: nowrap; }
 .num { text-align: right; font-variant-numeric: tabular-nums; } .muted { color: #666; } .left { font-weight: bold; color: #1a7f37; }
 .draw { margin: 1rem 0; padding: 0.5rem 1rem; border: 1px solid #ddd; border-radius: 6px; }
 .draw h3 { margin: 0.2rem 0; font-size: 1.05rem; } a { color: #0550ae; }

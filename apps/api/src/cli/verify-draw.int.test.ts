@@ -4,18 +4,16 @@
  * anyone would run it, and the /verify page in headless Chromium check the live draws, and catch
  * an entry or a winner changed behind the service's back in the database.
  */
-import { execFile, spawnSync } from 'node:child_process';
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { execFile } from 'node:child_process';
+import { createHash, randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import { buildServer } from '@fairdraw/adapters-http';
 import { launchChromium, readVerdict } from '@fairdraw/adapters-http/testing';
-import type { PostgresServer } from '@fairdraw/adapters-postgres';
-import { freshDatabase, startTestPostgres, type TestDatabase } from '@fairdraw/adapters-postgres/testing';
+import type { TestDatabase } from '@fairdraw/adapters-postgres/testing';
 import { ensureAdmin } from '@fairdraw/application';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Runtime, startRuntime } from '../runtime.js';
-import { readSettings } from '../settings.js';
+import type { Runtime } from '../runtime.js';
+import { buildApi, startTestApi, type TestApi } from '../testing/api-server.js';
 
 const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 const CLI = `${ROOT}apps/api/dist/cli/verify-draw.js`;
@@ -42,52 +40,23 @@ interface Ballot {
   ticket_number: number;
 }
 
-let postgres: PostgresServer;
+let server: TestApi;
 let database: TestDatabase;
 let runtime: Runtime;
-let app: Awaited<ReturnType<typeof buildServer>>;
 let browser: Awaited<ReturnType<typeof launchChromium>>;
 let base = '';
 
-/** The CLI runs from dist, as `pnpm verify-draw` does: build it (and what it imports) first. */
-function buildCli(): void {
-  const built = spawnSync(`${ROOT}node_modules/.bin/tsc`, ['-b', 'apps/api'], { cwd: ROOT, encoding: 'utf8' });
-  if (built.status !== 0) throw new Error(`tsc -b apps/api failed:\n${built.stdout}${built.stderr}`);
-}
-
 beforeAll(async () => {
-  buildCli();
-  postgres = await startTestPostgres();
-  database = await freshDatabase(postgres);
-  const settings = readSettings({
-    DATABASE_URL: database.url,
-    JWT_SECRET: randomBytes(32).toString('hex'),
-    LOG_LEVEL: 'silent',
-    RATE_LIMIT_PER_MINUTE: '100000',
-    AUTH_RATE_LIMIT_PER_MINUTE: '100000',
-  });
-  runtime = await startRuntime(settings, { migrate: false });
-  app = await buildServer({
-    deps: runtime.deps,
-    jwt: { secret: runtime.jwtSecret, issuer: 'fairdraw', audience: 'fairdraw-api', accessTtlSeconds: 900 },
-    adminIpAllowlist: [],
-    trustProxy: false,
-    rateLimitPerMinute: settings.RATE_LIMIT_PER_MINUTE,
-    authRateLimitPerMinute: settings.AUTH_RATE_LIMIT_PER_MINUTE,
-    logger: false,
-    responseSecret: runtime.responseKey.toString('hex'),
-    readiness: async () => ({ database: 'ok' }),
-  });
-  base = await app.listen({ host: '127.0.0.1', port: 0 });
+  // The CLI runs from dist, as `pnpm verify-draw` does: build it (and what it imports) first.
+  buildApi();
+  server = await startTestApi({ RATE_LIMIT_PER_MINUTE: '100000', AUTH_RATE_LIMIT_PER_MINUTE: '100000' });
+  ({ base, database, runtime } = server);
   browser = await launchChromium();
 });
 
 afterAll(async () => {
   await browser?.close();
-  await app?.close();
-  await runtime?.close();
-  await database?.drop();
-  await postgres?.stop();
+  await server?.close();
 });
 
 /** One HTTP call to the live server; asserts the status and returns the parsed body. */

@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { normaliseIp } from '../auth/client-ip.js';
+import { canonicalIp } from '../auth/ip-address.js';
 import { ipAllowlist } from '../auth/ip-allowlist.js';
 import { problemOf } from '../errors/problem.js';
 import type { Metrics } from './metrics.js';
@@ -34,7 +34,7 @@ export async function serveMetrics(options: MetricsServerOptions): Promise<Metri
     };
     const path = (request.url ?? '').split('?')[0];
     if (request.method !== 'GET' || path !== '/metrics') return problem('NOT_FOUND', 'this port serves GET /metrics only');
-    if (!allowed(normaliseIp(request.socket.remoteAddress ?? ''))) return problem('IP_NOT_ALLOWED', '/metrics is not open to this address');
+    if (!allowed(canonicalIp(request.socket.remoteAddress) ?? '')) return problem('IP_NOT_ALLOWED', '/metrics is not open to this address');
     options.metrics.exposition().then(
       ({ contentType, body }) => response.writeHead(200, { 'content-type': contentType }).end(body),
       () => response.writeHead(500).end(),
