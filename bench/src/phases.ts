@@ -3,7 +3,7 @@ import { bareRouteCeiling, designProbes, rawInsertCeiling, type TransactionFigur
 import { type CloseDrawFigure, closeAndDraw } from './close-draw.js';
 import type { Bench, HttpFigure } from './context.js';
 import { rssMb } from './cpu-meter.js';
-import { type LoginFigures, logins } from './login.js';
+import { type LoginBurstFigure, type LoginFigures, loginBurst, logins } from './login.js';
 import { type RaffleFigures, raffle } from './raffle.js';
 
 export interface Figures {
@@ -21,6 +21,7 @@ export interface Figures {
   readonly bulk: HttpFigure;
   readonly raffle: RaffleFigures;
   readonly login: LoginFigures;
+  readonly loginBurst: LoginBurstFigure;
   readonly apiRss: { readonly atStart: number; readonly rss: number; readonly peak: number };
   readonly closeDraw: CloseDrawFigure;
 }
@@ -45,6 +46,8 @@ export async function runPhases(bench: Bench): Promise<Figures> {
   const login = await logins(bench);
   // After every HTTP load; the close and draw below run in a process of their own.
   const apiRss = { atStart: bench.apiRssAtStartMb, ...rssMb(bench.api.pid) };
+  bench.log('login burst: 8 connections, 10 s');
+  const burst = await loginBurst(bench);
   const closeDraw = await closeAndDraw(bench, bench.large ? 10_000_000 : 1_000_000);
   return {
     connections: bench.connections,
@@ -56,6 +59,7 @@ export async function runPhases(bench: Bench): Promise<Figures> {
     bulk,
     raffle: raffleFigures,
     login,
+    loginBurst: burst,
     apiRss,
     closeDraw,
   };

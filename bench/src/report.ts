@@ -143,6 +143,17 @@ export function rowsOf(f: Figures): Row[] {
         verdict: verdict(f.apiRss.rss < 250),
       },
     ),
+    row(
+      `login burst, a new address each, ${f.loginBurst.connections} conn, 10 s`,
+      `${f.loginBurst.load.okPerSecond.toFixed(1)} logins/s (${latency(f.loginBurst)})`,
+      f.loginBurst.cpu,
+    ),
+    row(
+      '  API RSS after it',
+      `${int(f.loginBurst.rssAfter)} MB (${int(f.loginBurst.rssBefore)} MB before, peak ${int(f.loginBurst.rssPeak)} MB during it)`,
+      null,
+      { target: '< 250 MB', verdict: verdict(f.loginBurst.rssAfter < 250) },
+    ),
   ];
   return rows;
 }

@@ -2,6 +2,7 @@ import { buildServer } from '@fairdraw/adapters-http';
 import { ensureAdmin } from '@fairdraw/application';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
+import { allocatorAdvice, runsOnGlibc } from './allocator-advice.js';
 import { beaconDrawQueue, DRAW_QUEUE_NAME } from './beacon-draw-queue.js';
 import { beaconReadiness, startBeacon } from './beacon-start.js';
 import { drawSchedule } from './draw-schedule.js';
@@ -61,6 +62,9 @@ async function main(): Promise<void> {
       return { ...checks, ...beaconReadiness(runtime.beacon) };
     },
   });
+
+  const advice = allocatorAdvice(process.env, runsOnGlibc());
+  if (advice) app.log.warn(advice);
 
   // ioredis retries by itself; while it cannot reach Redis the rate limits let requests through.
   redis?.on('error', (error: Error) => app.log.warn({ err: error }, 'Redis unreachable: rate limits are not enforced until it is back'));

@@ -95,7 +95,7 @@ export async function startRuntime(settings: Settings, options: { migrate: boole
       uow,
       clock: systemClock,
       random: cryptoRandom,
-      passwords: argon2Hasher,
+      passwords: argon2Hasher(),
       keyed: hmacHasher(hashSecret),
       settings: {
         timeZone: settings.SERVICE_TIMEZONE,

@@ -124,6 +124,17 @@ describe('the series read at scrape time', () => {
     expect(sample(second, 'fairdraw_db_pool_waiting')).toBe(7);
   });
 
+  it('count beacon fetches by outcome, from 0', async () => {
+    const metrics = createMetrics();
+    expect(sample((await metrics.exposition()).body, 'fairdraw_beacon_fetches_total{outcome="failed"}')).toBe(0);
+    metrics.telemetry.beaconFetched('ok');
+    metrics.telemetry.beaconFetched('ok');
+    metrics.telemetry.beaconFetched('failed');
+    const body = (await metrics.exposition()).body;
+    expect(sample(body, 'fairdraw_beacon_fetches_total{outcome="ok"}')).toBe(2);
+    expect(sample(body, 'fairdraw_beacon_fetches_total{outcome="failed"}')).toBe(1);
+  });
+
   it('include Node process metrics when asked', async () => {
     const body = (await createMetrics({ processMetrics: true }).exposition()).body;
     expect(sample(body, 'process_resident_memory_bytes')).toBeGreaterThan(0);

@@ -1,4 +1,4 @@
-import type { LotteryCloseCause, Telemetry, TimedOperation } from '@fairdraw/application';
+import type { BeaconFetchOutcome, LotteryCloseCause, Telemetry, TimedOperation } from '@fairdraw/application';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 
 /** What the process's database pool holds right now (pg's totalCount, idleCount, waitingCount). */
@@ -109,6 +109,12 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
       registers,
     }),
   };
+  const beacon = new Counter({
+    name: 'fairdraw_beacon_fetches_total',
+    help: 'Randomness beacon fetches (fairdraw-v2), by outcome (ok, failed)',
+    labelNames: ['outcome'],
+    registers,
+  });
   const poolStats = options.poolStats;
   if (poolStats) {
     new Gauge({
@@ -135,6 +141,7 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
   // Known label values start at 0, so a rate over them exists before the first event.
   for (const cause of ['admin', 'due', 'sold_out'] satisfies LotteryCloseCause[]) closed.inc({ cause }, 0);
   for (const limit of ['general', 'auth'] satisfies RateLimitName[]) limited.inc({ limit }, 0);
+  for (const outcome of ['ok', 'failed'] satisfies BeaconFetchOutcome[]) beacon.inc({ outcome }, 0);
 
   const telemetry: Telemetry = {
     lotteryCreated: () => created.inc(),
@@ -145,6 +152,7 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
       turnRequests.observe(requestCount);
       turnTickets.observe(tickets);
     },
+    beaconFetched: (outcome) => beacon.inc({ outcome }),
     startTimer: (operation) => {
       const end = durations[operation].startTimer();
       return () => void end();
