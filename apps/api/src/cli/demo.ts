@@ -109,7 +109,7 @@ function summary(options: DemoOptions, plan: DemoPlan, made: Made, waitedSeconds
   const lines = [
     `Made on ${options.url}:`,
     `  ${users.length} participants${users.length > 0 ? `: ${users[0]} … ${users[users.length - 1]}, password "${plan.users[0]?.password}"` : ''}`,
-    `  ${lotteries.length} lotteries (${raffles} raffles with numbered tickets and guests); those not drawn close on ${options.date} (UTC)`,
+    `  ${lotteries.length} lotteries (${raffles} raffle${raffles === 1 ? '' : 's'} with numbered tickets and guests); those not drawn close on ${options.date} (UTC)`,
     `  ${made.tickets} tickets in ${made.requests} requests (${made.guestTickets} by guests, ${made.chosenNumbers} chosen numbers)`,
   ];
   if (plan.unplaced + made.soldOut > 0) lines.push(`  ${plan.unplaced + made.soldOut} tickets not taken: the raffles sold out`);

@@ -71,7 +71,7 @@ export interface Box {
  * something was really painted there, not merely present in the DOM.
  */
 // Runs in the page, so it is kept as source: this package compiles without the DOM's types.
-const INK_SHARE = String.raw`async ({ data, region }) => {
+const INK_SHARE = `async ({ data, region }) => {
   const image = new Image();
   image.src = 'data:image/png;base64,' + data;
   await image.decode();
