@@ -116,6 +116,60 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/metrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Prometheus text exposition; only to addresses in METRICS_IP_ALLOWLIST (default loopback) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Prometheus text format 0.0.4 */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/plain": string;
+                    };
+                };
+                /** @description Forbidden: FORBIDDEN, IP_NOT_ALLOWED, ADMIN_CANNOT_PLAY, ENTRY_LIMIT_REACHED */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Any other failure: PAYLOAD_TOO_LARGE, RATE_LIMITED, INTERNAL, SERVICE_UNAVAILABLE */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/auth/register": {
         parameters: {
             query?: never;
@@ -2494,10 +2548,68 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A page for people: open lotteries, the latest winners, a link to /docs */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description an HTML page */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/html": string;
+                    };
+                };
+                /** @description Any other failure: PAYLOAD_TOO_LARGE, RATE_LIMITED, INTERNAL, SERVICE_UNAVAILABLE */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** @description RFC 9457 problem details */
+        Problem: {
+            type: string;
+            title: string;
+            status: number;
+            detail: string;
+            /** @enum {string} */
+            code: "VALIDATION_FAILED" | "INVALID_VERIFICATION_CODE" | "TOO_MANY_PRIZES" | "INVALID_CREDENTIALS" | "UNAUTHORIZED" | "FORBIDDEN" | "IP_NOT_ALLOWED" | "ADMIN_CANNOT_PLAY" | "ENTRY_LIMIT_REACHED" | "INSUFFICIENT_FUNDS" | "LOTTERY_NOT_FOUND" | "NOT_FOUND" | "USERNAME_TAKEN" | "EMAIL_TAKEN" | "CLOSING_DATE_TAKEN" | "LOTTERY_CLOSED" | "LOTTERY_NOT_CLOSED" | "ALREADY_CLOSED" | "ALREADY_DRAWN" | "TICKET_TAKEN" | "NOT_DRAWN" | "IDEMPOTENCY_IN_PROGRESS" | "LOTTERY_CANCELLED" | "BEACON_PENDING" | "SOLD_OUT" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "IDEMPOTENCY_KEY_REUSED" | "RATE_LIMITED" | "INTERNAL" | "SERVICE_UNAVAILABLE" | "BEACON_UNAVAILABLE";
+            errors?: {
+                path: string;
+                message: string;
+            }[];
+        };
         Participant: {
             /** Format: uuid */
             id: string;
@@ -2527,19 +2639,6 @@ export interface components {
             token_type: "Bearer";
             /** @description access token lifetime in seconds */
             expires_in: number;
-        };
-        /** @description RFC 9457 problem details */
-        Problem: {
-            type: string;
-            title: string;
-            status: number;
-            detail: string;
-            /** @enum {string} */
-            code: "VALIDATION_FAILED" | "INVALID_VERIFICATION_CODE" | "TOO_MANY_PRIZES" | "INVALID_CREDENTIALS" | "UNAUTHORIZED" | "FORBIDDEN" | "IP_NOT_ALLOWED" | "ADMIN_CANNOT_PLAY" | "ENTRY_LIMIT_REACHED" | "INSUFFICIENT_FUNDS" | "LOTTERY_NOT_FOUND" | "NOT_FOUND" | "USERNAME_TAKEN" | "EMAIL_TAKEN" | "CLOSING_DATE_TAKEN" | "LOTTERY_CLOSED" | "LOTTERY_NOT_CLOSED" | "ALREADY_CLOSED" | "ALREADY_DRAWN" | "TICKET_TAKEN" | "NOT_DRAWN" | "IDEMPOTENCY_IN_PROGRESS" | "LOTTERY_CANCELLED" | "BEACON_PENDING" | "SOLD_OUT" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "IDEMPOTENCY_KEY_REUSED" | "RATE_LIMITED" | "INTERNAL" | "SERVICE_UNAVAILABLE" | "BEACON_UNAVAILABLE";
-            errors?: {
-                path: string;
-                message: string;
-            }[];
         };
         Ballot: {
             /** Format: uuid */

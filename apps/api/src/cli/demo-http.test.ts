@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { demoHttp } from './demo-http.js';
+import { patientFetch } from './demo-http.js';
 
 let server: Server | null = null;
 afterEach(() => {
@@ -31,11 +31,16 @@ describe('the demo talking to the service', () => {
       { status: 201, body: { ballots: [] } },
     ]);
     const waits: string[] = [];
-    const http = demoHttp(url, (seconds, why) => waits.push(`${why} ${seconds}`));
-    const answer = await http.send('POST', '/lotteries/x/ballots', { token: 't', body: { count: 1 } });
-    expect(answer).toEqual({ status: 201, body: { ballots: [] } });
+    const patient = patientFetch(url, (seconds, why) => waits.push(`${why} ${seconds}`));
+    const answer = await patient(`${url}/lotteries/x/ballots`, {
+      method: 'POST',
+      headers: { authorization: 'Bearer t' },
+      body: '{"count":1}',
+    });
+    expect(answer.status).toBe(201);
+    expect(await answer.json()).toEqual({ ballots: [] });
     expect(waits).toEqual(['rate limited 1', 'service unavailable 1']);
-    expect(http.waitedSeconds()).toBe(2);
+    expect(patient.waitedSeconds()).toBe(2);
     const keys = seen.map((h) => h['idempotency-key']);
     expect(keys[0]).toMatch(/^[0-9a-f-]{36}$/);
     expect(new Set(keys).size).toBe(1);
@@ -47,9 +52,9 @@ describe('the demo talking to the service', () => {
       { status: 409, body: { code: 'TICKET_TAKEN' } },
       { status: 201, body: {} },
     ]);
-    const http = demoHttp(url);
-    expect((await http.send('POST', '/a', { body: {} })).status).toBe(409);
-    expect((await http.send('POST', '/a', { body: {} })).status).toBe(201);
+    const patient = patientFetch(url);
+    expect((await patient(`${url}/a`, { method: 'POST', body: '{}' })).status).toBe(409);
+    expect((await patient(new Request(`${url}/a`, { method: 'POST', body: '{}' }))).status).toBe(201);
     expect(seen[0]?.['idempotency-key']).not.toBe(seen[1]?.['idempotency-key']);
   });
 
@@ -57,6 +62,6 @@ describe('the demo talking to the service', () => {
     const { url } = await scripted([]);
     server?.close();
     await once(server as Server, 'close');
-    await expect(demoHttp(url).send('GET', '/lotteries')).rejects.toThrow(/nothing answers at .* is the service running\?/);
+    await expect(patientFetch(url)(`${url}/lotteries`)).rejects.toThrow(/nothing answers at .* is the service running\?/);
   });
 });

@@ -5,7 +5,8 @@
 import { randomInt } from 'node:crypto';
 import { realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
-import { type Answer, type DemoHttp, demoHttp, expectStatus, ServiceRefused } from './demo-http.js';
+import { createFairdrawClient, type FairdrawClient } from '@fairdraw/client';
+import { expectStatus, patientFetch, ServiceRefused } from './demo-http.js';
 import { DEMO_HELP, type DemoOptions, parseDemoOptions, UsageError } from './demo-options.js';
 import { type DemoPlan, planDemo } from './demo-plan.js';
 import { barProgress, lineProgress, type Progress } from './demo-progress.js';
@@ -33,16 +34,19 @@ async function inPool<T>(items: readonly T[], width: number, work: (item: T, ind
   await Promise.all(Array.from({ length: Math.min(width, items.length) }, lane));
 }
 
-async function execute(http: DemoHttp, plan: DemoPlan, admin: { username: string; password: string }, progress: Progress, made: Made) {
-  const login = await http.send('POST', '/auth/login', { body: admin });
-  if (login.status === 401) throw new Error('ADMIN_USERNAME / ADMIN_PASSWORD were refused (401): are they the service admin?');
-  const adminToken = String(expectStatus('POST /auth/login', login, 200).access_token);
+const bearer = (token: string | null) => (token === null ? {} : { authorization: `Bearer ${token}` });
+const codeOf = (error: unknown) => (error as { code?: string } | undefined)?.code;
+
+async function execute(api: FairdrawClient, plan: DemoPlan, admin: { username: string; password: string }, progress: Progress, made: Made) {
+  const login = await api.POST('/auth/login', { body: admin });
+  if (login.response.status === 401) throw new Error('ADMIN_USERNAME / ADMIN_PASSWORD were refused (401): are they the service admin?');
+  const adminToken = expectStatus('POST /auth/login', login, 200).access_token;
+  const asAdmin = { headers: bearer(adminToken) };
 
   const tokens: string[] = [];
   const users = progress.phase('registering users', plan.users.length);
   await inPool(plan.users, 4, async (user, i) => {
-    const body = expectStatus('POST /auth/register', await http.send('POST', '/auth/register', { body: user }), 201);
-    tokens[i] = String(body.access_token);
+    tokens[i] = expectStatus('POST /auth/register', await api.POST('/auth/register', { body: user }), 201).access_token;
     made.users[i] = user.username;
     users.tick();
   });
@@ -50,9 +54,12 @@ async function execute(http: DemoHttp, plan: DemoPlan, admin: { username: string
 
   const lotteries = progress.phase('creating lotteries', plan.lotteries.length);
   await inPool(plan.lotteries, 4, async (planned, i) => {
-    const answer = await http.send('POST', '/lotteries', { token: adminToken, body: planned.body });
-    const body = expectStatus('POST /lotteries', answer, 201);
-    made.lotteries[i] = { id: String(body.id), name: String(body.name), raffle: planned.raffle };
+    const body = expectStatus(
+      'POST /lotteries',
+      await api.POST('/lotteries', { body: { ...planned.body, prizes: [...planned.body.prizes] }, ...asAdmin }),
+      201,
+    );
+    made.lotteries[i] = { id: body.id, name: body.name, raffle: planned.raffle };
     lotteries.tick();
   });
   lotteries.done();
@@ -64,19 +71,17 @@ async function execute(http: DemoHttp, plan: DemoPlan, admin: { username: string
   await inPool(plan.ballots, 8, async (ballot) => {
     const lottery = made.lotteries[ballot.lottery];
     if (lottery === undefined) return;
-    const path = `/lotteries/${lottery.id}/ballots`;
-    const token = ballot.user === null ? null : (tokens[ballot.user] ?? null);
-    let answer: Answer = await http.send('POST', path, {
-      token,
-      body: ballot.ticketNumber === null ? { count: ballot.count } : { ticket_number: ballot.ticketNumber },
-    });
+    const params = { path: { id: lottery.id } };
+    const headers = bearer(ballot.user === null ? null : (tokens[ballot.user] ?? null));
+    const take = (body: { count: number } | { ticket_number: number }) => api.POST('/lotteries/{id}/ballots', { params, headers, body });
+    let answer = await take(ballot.ticketNumber === null ? { count: ballot.count } : { ticket_number: ballot.ticketNumber });
     // The pool's random issue may have taken that number first: take any other instead.
-    if (answer.status === 409 && answer.body.code === 'TICKET_TAKEN') answer = await http.send('POST', path, { token, body: { count: 1 } });
-    else if (answer.status === 201 && ballot.ticketNumber !== null) made.chosenNumbers += 1;
-    if (answer.status === 410) {
+    if (answer.response.status === 409 && codeOf(answer.error) === 'TICKET_TAKEN') answer = await take({ count: 1 });
+    else if (answer.response.status === 201 && ballot.ticketNumber !== null) made.chosenNumbers += 1;
+    if (answer.response.status === 410) {
       made.soldOut += ballot.count;
     } else {
-      expectStatus(`POST ${path}`, answer, 201);
+      expectStatus(`POST /lotteries/${lottery.id}/ballots`, answer, 201);
       made.requests += 1;
       made.tickets += ballot.count;
       if (ballot.user === null) made.guestTickets += ballot.count;
@@ -88,15 +93,18 @@ async function execute(http: DemoHttp, plan: DemoPlan, admin: { username: string
   const toDraw = plan.lotteries.flatMap((planned, i) => (planned.drawn && made.lotteries[i] ? [made.lotteries[i]] : []));
   const draws = progress.phase('closing and drawing', toDraw.length);
   await inPool(toDraw, 2, async (lottery) => {
-    const closed = await http.send('POST', `/lotteries/${lottery.id}/close`, { token: adminToken });
+    const params = { path: { id: lottery.id } };
+    const closed = await api.POST('/lotteries/{id}/close', { params, body: {}, ...asAdmin });
     // A raffle that sold out closed by itself.
-    if (!(closed.status === 409 && closed.body.code === 'ALREADY_CLOSED')) expectStatus(`POST /lotteries/${lottery.id}/close`, closed, 200);
+    if (!(closed.response.status === 409 && codeOf(closed.error) === 'ALREADY_CLOSED')) {
+      expectStatus(`POST /lotteries/${lottery.id}/close`, closed, 200);
+    }
     const draw = expectStatus(
       `POST /lotteries/${lottery.id}/draw`,
-      await http.send('POST', `/lotteries/${lottery.id}/draw`, { token: adminToken }),
+      await api.POST('/lotteries/{id}/draw', { params, body: {}, ...asAdmin }),
       201,
     );
-    made.drawn.push({ ...lottery, winners: Array.isArray(draw.winners) ? draw.winners.length : 0 });
+    made.drawn.push({ ...lottery, winners: draw.winners.length });
     draws.tick();
   });
   draws.done();
@@ -149,16 +157,17 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = pro
     return 2;
   }
   const progress = process.stderr.isTTY ? barProgress(process.stderr) : lineProgress((line) => process.stderr.write(`${line}\n`));
-  const http = demoHttp(options.url, (seconds, why) => progress.note(`${why}: waiting ${seconds} s`));
+  const patient = patientFetch(options.url, (seconds, why) => progress.note(`${why}: waiting ${seconds} s`));
+  const api = createFairdrawClient({ baseUrl: options.url, fetch: patient });
   const made: Made = { users: [], lotteries: [], requests: 0, tickets: 0, guestTickets: 0, chosenNumbers: 0, soldOut: 0, drawn: [] };
   try {
-    await execute(http, plan, admin, progress, made);
-    process.stdout.write(summary(options, plan, made, http.waitedSeconds()));
+    await execute(api, plan, admin, progress, made);
+    process.stdout.write(summary(options, plan, made, patient.waitedSeconds()));
     return 0;
   } catch (error) {
     process.stderr.write(`\npnpm demo stopped: ${error instanceof Error ? error.message : String(error)}\n`);
     if (!(error instanceof ServiceRefused) && !(error instanceof Error)) throw error;
-    process.stdout.write(summary(options, plan, made, http.waitedSeconds()));
+    process.stdout.write(summary(options, plan, made, patient.waitedSeconds()));
     return 1;
   }
 }
