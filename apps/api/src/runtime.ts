@@ -82,14 +82,15 @@ export async function startRuntime(settings: Settings, options: { migrate: boole
     // Webhook secrets are sealed with a key of their own, derived like the stored responses' one.
     const secrets = webhookSecretBox(deriveKey(secret, 'webhook-secrets').toString('hex'));
     const addressRule = { allowPrivate: settings.WEBHOOK_ALLOW_PRIVATE };
+    const metrics = createMetrics({ processMetrics: true, poolStats: () => poolStatsOf(db) });
     const beacon = new DrandRelays({
       mode: settings.DRAW_BEACON,
       urls: settings.BEACON_URLS,
       chainHash: settings.BEACON_CHAIN_HASH,
       log: consoleLog,
+      onRelayEvent: (event) => metrics.beaconFetched(event.kind, event.outcome),
     });
     let beaconDraws: BeaconDrawScheduler | null = null;
-    const metrics = createMetrics({ processMetrics: true, poolStats: () => poolStatsOf(db) });
     const telemetry = metrics.telemetry;
     const deps: Deps = {
       uow,

@@ -124,15 +124,15 @@ describe('the series read at scrape time', () => {
     expect(sample(second, 'fairdraw_db_pool_waiting')).toBe(7);
   });
 
-  it('count beacon fetches by outcome, from 0', async () => {
+  it('count beacon relay fetches by kind and outcome, from 0', async () => {
     const metrics = createMetrics();
-    expect(sample((await metrics.exposition()).body, 'fairdraw_beacon_fetches_total{outcome="failed"}')).toBe(0);
-    metrics.telemetry.beaconFetched('ok');
-    metrics.telemetry.beaconFetched('ok');
-    metrics.telemetry.beaconFetched('failed');
+    expect(sample((await metrics.exposition()).body, 'fairdraw_beacon_fetches_total{kind="round",outcome="failed"}')).toBe(0);
+    metrics.beaconFetched('round', 'ok');
+    metrics.beaconFetched('round', 'ok');
+    metrics.beaconFetched('info', 'invalid');
     const body = (await metrics.exposition()).body;
-    expect(sample(body, 'fairdraw_beacon_fetches_total{outcome="ok"}')).toBe(2);
-    expect(sample(body, 'fairdraw_beacon_fetches_total{outcome="failed"}')).toBe(1);
+    expect(sample(body, 'fairdraw_beacon_fetches_total{kind="round",outcome="ok"}')).toBe(2);
+    expect(sample(body, 'fairdraw_beacon_fetches_total{kind="info",outcome="invalid"}')).toBe(1);
   });
 
   it('include Node process metrics when asked', async () => {

@@ -19,7 +19,6 @@ function recorder() {
     ballotsIssued: (count) => heard.push(`ballots ${count}`),
     turnServed: (requests, tickets) => heard.push(`turn ${requests}/${tickets}`),
     startTimer: (operation: TimedOperation) => () => heard.push(`timed ${operation}`),
-    beaconFetched: (outcome) => heard.push(`beacon ${outcome}`),
   };
   return { heard, telemetry };
 }

@@ -1,5 +1,6 @@
-import type { BeaconFetchOutcome, LotteryCloseCause, Telemetry, TimedOperation } from '@fairdraw/application';
+import type { LotteryCloseCause, Telemetry, TimedOperation } from '@fairdraw/application';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import type { RelayEvent } from '../beacon/drand-relays.js';
 
 /** What the process's database pool holds right now (pg's totalCount, idleCount, waitingCount). */
 export interface PoolStats {
@@ -30,6 +31,8 @@ export interface Metrics {
   /** One request's answer; `route` is a template such as /lotteries/:id, never a raw path. */
   observeRequest(method: string, route: string, status: number, seconds: number): void;
   rateLimited(limit: RateLimitName): void;
+  /** One relay's answer to a chain-info or round fetch (DrandRelays' onRelayEvent). */
+  beaconFetched(kind: RelayEvent['kind'], outcome: RelayEvent['outcome']): void;
   /** The text exposition, and its content type. */
   exposition(): Promise<{ readonly contentType: string; readonly body: string }>;
 }
@@ -111,8 +114,8 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
   };
   const beacon = new Counter({
     name: 'fairdraw_beacon_fetches_total',
-    help: 'Randomness beacon fetches (fairdraw-v2), by outcome (ok, failed)',
-    labelNames: ['outcome'],
+    help: 'Fetches from the drand relays (fairdraw-v2), by kind (info: chain info, round: a beacon) and outcome (ok, failed: no answer, invalid: refused by the checks)',
+    labelNames: ['kind', 'outcome'],
     registers,
   });
   const poolStats = options.poolStats;
@@ -141,7 +144,9 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
   // Known label values start at 0, so a rate over them exists before the first event.
   for (const cause of ['admin', 'due', 'sold_out'] satisfies LotteryCloseCause[]) closed.inc({ cause }, 0);
   for (const limit of ['general', 'auth'] satisfies RateLimitName[]) limited.inc({ limit }, 0);
-  for (const outcome of ['ok', 'failed'] satisfies BeaconFetchOutcome[]) beacon.inc({ outcome }, 0);
+  for (const kind of ['info', 'round'] satisfies RelayEvent['kind'][]) {
+    for (const outcome of ['ok', 'failed', 'invalid'] satisfies RelayEvent['outcome'][]) beacon.inc({ kind, outcome }, 0);
+  }
 
   const telemetry: Telemetry = {
     lotteryCreated: () => created.inc(),
@@ -152,7 +157,6 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
       turnRequests.observe(requestCount);
       turnTickets.observe(tickets);
     },
-    beaconFetched: (outcome) => beacon.inc({ outcome }),
     startTimer: (operation) => {
       const end = durations[operation].startTimer();
       return () => void end();
@@ -168,6 +172,7 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
       latency.observe(labels, seconds);
     },
     rateLimited: (limit) => limited.inc({ limit }),
+    beaconFetched: (kind, outcome) => beacon.inc({ kind, outcome }),
     exposition: async () => ({ contentType: registry.contentType, body: await registry.metrics() }),
   };
 }

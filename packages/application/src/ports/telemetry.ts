@@ -14,14 +14,7 @@ export interface Telemetry {
   turnServed(requests: number, tickets: number): void;
   /** Starts timing one operation; calling the result records how long it took. */
   startTimer(operation: TimedOperation): () => void;
-  /**
-   * One fetch of a randomness beacon round or chain info (fairdraw-v2): the hook for the beacon
-   * client, which reports each attempt here once it exists.
-   */
-  beaconFetched(outcome: BeaconFetchOutcome): void;
 }
-
-export type BeaconFetchOutcome = 'ok' | 'failed';
 
 export type LotteryCloseCause = 'admin' | 'due' | 'sold_out';
 
@@ -38,5 +31,4 @@ export const noTelemetry: Telemetry = {
   ballotsIssued: nothing,
   turnServed: nothing,
   startTimer: () => nothing,
-  beaconFetched: nothing,
 };
