@@ -4,6 +4,7 @@
  */
 import { randomInt } from 'node:crypto';
 import { realpathSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { pathToFileURL } from 'node:url';
 import { createFairdrawClient, type FairdrawClient } from '@fairdraw/client';
 import { expectStatus, patientFetch, ServiceRefused } from './demo-http.js';
@@ -99,11 +100,15 @@ async function execute(api: FairdrawClient, plan: DemoPlan, admin: { username: s
     if (!(closed.response.status === 409 && codeOf(closed.error) === 'ALREADY_CLOSED')) {
       expectStatus(`POST /lotteries/${lottery.id}/close`, closed, 200);
     }
-    const draw = expectStatus(
-      `POST /lotteries/${lottery.id}/draw`,
-      await api.POST('/lotteries/{id}/draw', { params, body: {}, ...asAdmin }),
-      201,
-    );
+    let drawn = await api.POST('/lotteries/{id}/draw', { params, body: {}, ...asAdmin });
+    // A fairdraw-v2 lottery waits for its beacon round (BEACON_MARGIN_S after the close).
+    for (let attempt = 0; attempt < 30 && drawn.response.status === 409 && codeOf(drawn.error) === 'BEACON_PENDING'; attempt++) {
+      const seconds = Math.min(60, Math.max(1, Number(drawn.response.headers.get('retry-after') ?? '1') || 1));
+      progress.note(`waiting ${seconds} s for the beacon round of ${lottery.name}`);
+      await sleep(seconds * 1000);
+      drawn = await api.POST('/lotteries/{id}/draw', { params, body: {}, ...asAdmin });
+    }
+    const draw = expectStatus(`POST /lotteries/${lottery.id}/draw`, drawn, 201);
     made.drawn.push({ ...lottery, winners: draw.winners.length });
     draws.tick();
   });
