@@ -18,6 +18,7 @@ import { accountRoutes } from './routes/accounts.js';
 import { ballotRoutes } from './routes/ballots.js';
 import type { RouteContext } from './routes/context.js';
 import { drawRoutes } from './routes/draws.js';
+import { type DownloadLimits, EntriesDownloads } from './routes/entries-download.js';
 import { healthRoutes, type Readiness } from './routes/health.js';
 import { lotteryRoutes } from './routes/lotteries.js';
 import { verifyPageRoute } from './routes/verify-page.js';
@@ -46,6 +47,8 @@ export interface ServerOptions {
   readonly readiness: Readiness;
   /** CORS_ORIGINS: origins (scheme://host[:port]) allowed on the endpoints that are not public reads. */
   readonly corsOrigins?: readonly string[] | undefined;
+  /** Entries downloads at once per process, and the write deadline of each (defaults: 32, 30 s). */
+  readonly entriesDownloads?: DownloadLimits | undefined;
   /** More routes on the same server (the /verify page), registered after the API's. */
   readonly extend?: ((app: FastifyInstance) => Promise<void> | void) | undefined;
 }
@@ -80,7 +83,14 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   const guards = installGuards(app, tokens, ipAllowlist(options.adminIpAllowlist));
   await registerApiDocs(app);
 
-  const context: RouteContext = { deps: options.deps, tokens, guards, cipher: responseCipher(options.responseSecret), authRateLimit };
+  const context: RouteContext = {
+    deps: options.deps,
+    tokens,
+    guards,
+    cipher: responseCipher(options.responseSecret),
+    authRateLimit,
+    entriesDownloads: new EntriesDownloads(options.entriesDownloads),
+  };
   healthRoutes(app, options.readiness);
   accountRoutes(app, context);
   lotteryRoutes(app, context);

@@ -27,7 +27,7 @@ type OwnedRow = Selectable<BallotsTable> & { username: string | null };
 const toOwned = (row: OwnedRow): BallotWithOwner => ({ ...toBallot(row), username: row.username });
 
 /** Rows read at most this many at a time while streaming entries. */
-const STREAM_CHUNK = 1000;
+const STREAM_CHUNK = 2000;
 
 export function postgresBallots(db: Kysely<Database>): BallotRepository {
   const withOwner = () =>
@@ -74,15 +74,27 @@ export function postgresBallots(db: Kysely<Database>): BallotRepository {
       const rows = await query.orderBy('id', 'desc').limit(fetchSize(page.limit)).execute();
       return pageFrom(rows, page.limit, toBallot, (row) => row.id);
     },
-    // A server-side cursor (pg-cursor): memory stays constant however many entries there are.
+    // Keyset chunks on (lottery_id, ticket_number), each its own query: memory stays constant
+    // however many entries there are, and outside a transaction no connection is held between
+    // chunks, so a download whose client stops reading holds none (a cursor would hold one for
+    // as long as the client dawdles). Entries are only streamed once frozen (a closed lottery,
+    // or one past its closing instant whose lock was taken once), so the chunks are consistent.
     async *streamEntries(lotteryId) {
-      const rows = db
-        .selectFrom('ballots')
-        .select(['ticket_number', 'id'])
-        .where('lottery_id', '=', lotteryId)
-        .orderBy('ticket_number')
-        .stream(STREAM_CHUNK);
-      for await (const row of rows) yield { ticketNumber: row.ticket_number, ballotId: BallotId(row.id) };
+      let after = 0;
+      for (;;) {
+        const rows = await db
+          .selectFrom('ballots')
+          .select(['ticket_number', 'id'])
+          .where('lottery_id', '=', lotteryId)
+          .where('ticket_number', '>', after)
+          .orderBy('ticket_number')
+          .limit(STREAM_CHUNK)
+          .execute();
+        for (const row of rows) yield { ticketNumber: row.ticket_number, ballotId: BallotId(row.id) };
+        const last = rows.at(-1);
+        if (last === undefined || rows.length < STREAM_CHUNK) return;
+        after = last.ticket_number;
+      }
     },
     async atIndices(lotteryId, indices) {
       if (indices.length === 0) return [];
