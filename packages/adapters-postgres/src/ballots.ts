@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import {
   type Ballot,
   type BallotRepository,
@@ -6,6 +7,7 @@ import {
   type EntryCountRepository,
   fetchSize,
   pageFrom,
+  StoreUnavailable,
 } from '@fairdraw/application';
 import { BallotId, LotteryId, ParticipantId } from '@fairdraw/domain';
 import { type Kysely, type Selectable, sql } from 'kysely';
@@ -28,6 +30,25 @@ const toOwned = (row: OwnedRow): BallotWithOwner => ({ ...toBallot(row), usernam
 
 /** Rows read at most this many at a time while streaming entries. */
 const STREAM_CHUNK = 2000;
+
+/** Tries of a chunk that finds no connection (StoreUnavailable) before the stream fails. */
+const CHUNK_TRIES = 3;
+
+/**
+ * A stream already answered 200 cannot say 503 any more: its headers are gone, and failing
+ * means a truncated body. So a chunk that finds the pool busy or the database briefly away
+ * waits as long as a client would be told to and tries again, a few times.
+ */
+async function patiently<T>(read: () => Promise<T>): Promise<T> {
+  for (let tries = 1; ; tries++) {
+    try {
+      return await read();
+    } catch (error) {
+      if (!(error instanceof StoreUnavailable) || tries >= CHUNK_TRIES) throw error;
+      await sleep(error.retryAfterSeconds * 1000);
+    }
+  }
+}
 
 export function postgresBallots(db: Kysely<Database>): BallotRepository {
   const withOwner = () =>
@@ -82,14 +103,17 @@ export function postgresBallots(db: Kysely<Database>): BallotRepository {
     async *streamEntries(lotteryId) {
       let after = 0;
       for (;;) {
-        const rows = await db
-          .selectFrom('ballots')
-          .select(['ticket_number', 'id'])
-          .where('lottery_id', '=', lotteryId)
-          .where('ticket_number', '>', after)
-          .orderBy('ticket_number')
-          .limit(STREAM_CHUNK)
-          .execute();
+        const from = after;
+        const rows = await patiently(() =>
+          db
+            .selectFrom('ballots')
+            .select(['ticket_number', 'id'])
+            .where('lottery_id', '=', lotteryId)
+            .where('ticket_number', '>', from)
+            .orderBy('ticket_number')
+            .limit(STREAM_CHUNK)
+            .execute(),
+        );
         for (const row of rows) yield { ticketNumber: row.ticket_number, ballotId: BallotId(row.id) };
         const last = rows.at(-1);
         if (last === undefined || rows.length < STREAM_CHUNK) return;
