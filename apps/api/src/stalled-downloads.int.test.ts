@@ -62,7 +62,6 @@ async function bigLottery(): Promise<{ id: string; digest: string }> {
   return { id, digest: record.entries_digest };
 }
 
-
 /** Waits until the API's database commits nothing for a second (each chunk read is a commit). */
 async function quietStore(): Promise<void> {
   const commits = async () =>

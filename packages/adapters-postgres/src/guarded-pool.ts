@@ -24,9 +24,10 @@ export function guardedPool(pool: pg.Pool, reachability: Reachability): Postgres
       query: ((sqlOrCursor: string | PostgresCursor<unknown>, parameters?: ReadonlyArray<unknown>) => {
         // A cursor is a stream whose reads fail on their own; nothing here streams one.
         if (typeof sqlOrCursor !== 'string') return client.query(sqlOrCursor as never);
+        const attempt = reachability.attempt();
         return client.query(sqlOrCursor, parameters as unknown[]).then(
           (result) => {
-            reachability.succeeded();
+            reachability.succeeded(attempt);
             return result as unknown as PostgresQueryResult<unknown>;
           },
           (error: unknown) => {

@@ -73,6 +73,8 @@ const BUSY_REPORT_INTERVAL_MS = 60_000;
  */
 export class Reachability {
   private downSince: number | null = null;
+  /** Counts outages: a query tells of recovery only if it began in the current one. */
+  private outages = 0;
   private busyReportedAt = Number.NEGATIVE_INFINITY;
 
   constructor(private readonly events: ReachabilityEvents = {}) {}
@@ -96,13 +98,23 @@ export class Reachability {
     }
     if (this.downSince === null) {
       this.downSince = Date.now();
+      this.outages += 1;
       this.events.onUnreachable?.(cause);
     }
     return new StoreUnavailable('the database cannot be reached right now; retry shortly', UNREACHABLE_RETRY_S, { cause });
   }
 
-  succeeded(): void {
-    if (this.downSince === null) return;
+  /** What a query takes before it starts, to hand to `succeeded` if it does. */
+  attempt(): number {
+    return this.outages;
+  }
+
+  /**
+   * A query that began before the outage was noticed (a fast shutdown answers some in flight
+   * while it terminates the rest) says nothing about now; one that began since does.
+   */
+  succeeded(attempt: number): void {
+    if (this.downSince === null || attempt !== this.outages) return;
     const downForMs = Date.now() - this.downSince;
     this.downSince = null;
     this.events.onReachable?.(downForMs);

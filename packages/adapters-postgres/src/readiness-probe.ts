@@ -28,12 +28,13 @@ export function createReadinessProbe(url: string, options: { reachability: Reach
   pool.on('error', () => {});
   let inFlight: Promise<void> | null = null;
   const ping = async () => {
+    const attempt = options.reachability.attempt();
     try {
       await pool.query('select 1');
     } catch (error) {
       throw options.reachability.failed(error);
     }
-    options.reachability.succeeded();
+    options.reachability.succeeded(attempt);
   };
   return {
     check() {
