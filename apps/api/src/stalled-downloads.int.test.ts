@@ -34,18 +34,7 @@ async function downloadStatus(path: string): Promise<{ status: number; retryAfte
   return { status: response.status, retryAfter: response.headers.get('retry-after'), code: body.code ?? '' };
 }
 
-async function call(method: string, path: string, options: { token?: string; body?: unknown } = {}) {
-  const headers: Record<string, string> = {};
-  if (options.token) headers.authorization = `Bearer ${options.token}`;
-  if (options.body !== undefined) headers['content-type'] = 'application/json';
-  const response = await fetch(`${api.base}${path}`, {
-    method,
-    headers,
-    body: options.body === undefined ? null : JSON.stringify(options.body),
-  });
-  const text = await response.text();
-  return { status: response.status, headers: response.headers, text, json: () => JSON.parse(text) };
-}
+const call = (...args: Parameters<ApiProcess['call']>) => api.call(...args);
 
 /** A lottery of BALLOTS entries, closed (so sealed: its digest is published). */
 async function bigLottery(): Promise<{ id: string; digest: string }> {

@@ -3,9 +3,25 @@ import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('../../../../', import.meta.url));
 
+export interface Answer {
+  readonly status: number;
+  readonly headers: Headers;
+  readonly text: string;
+  // biome-ignore lint/suspicious/noExplicitAny: the tests read the fields they need from many shapes
+  json(): any;
+}
+
+export interface CallOptions {
+  readonly token?: string;
+  readonly body?: unknown;
+  readonly idempotencyKey?: string;
+}
+
 export interface ApiProcess {
   /** http://127.0.0.1:<port> */
   readonly base: string;
+  /** One request, its body read whole. */
+  call(method: string, path: string, options?: CallOptions): Promise<Answer>;
   /** pino's lines so far, parsed (lines that are not JSON are left out). */
   logLines(): Record<string, unknown>[];
   output(): string;
@@ -44,6 +60,7 @@ export async function startApiProcess(env: Record<string, string>): Promise<ApiP
   const base = await listening(child, () => output);
   return {
     base,
+    call: (method, path, options) => call(base, method, path, options),
     output: () => output,
     logLines: () =>
       output
@@ -68,4 +85,18 @@ function listening(child: ChildProcess, output: () => string): Promise<string> {
     });
     child.once('exit', (code) => reject(new Error(`the API exited with ${code} before listening:\n${output()}`)));
   });
+}
+
+async function call(base: string, method: string, path: string, options: CallOptions = {}): Promise<Answer> {
+  const headers: Record<string, string> = {};
+  if (options.token) headers.authorization = `Bearer ${options.token}`;
+  if (options.idempotencyKey) headers['idempotency-key'] = options.idempotencyKey;
+  if (options.body !== undefined) headers['content-type'] = 'application/json';
+  const response = await fetch(`${base}${path}`, {
+    method,
+    headers,
+    body: options.body === undefined ? null : JSON.stringify(options.body),
+  });
+  const text = await response.text();
+  return { status: response.status, headers: response.headers, text, json: () => JSON.parse(text) };
 }
