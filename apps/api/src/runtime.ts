@@ -17,8 +17,8 @@ import {
   type Deps,
   hmacHasher,
   type PaymentProvider,
-  simulatedPayments,
   StoreUnavailable,
+  simulatedPayments,
   systemClock,
 } from '@fairdraw/application';
 import type { Kysely } from 'kysely';
