@@ -44,6 +44,7 @@ function problemFor(error: FastifyError): Problem | null {
 
 function retryAfterOf(error: unknown): number | undefined {
   if (error instanceof StoreUnavailable || error instanceof HttpProblem) return error.retryAfterSeconds;
+  if (error instanceof DomainError) return error.retryAfterSeconds ?? undefined;
   return undefined;
 }
 
@@ -51,7 +52,6 @@ function retryAfterOf(error: unknown): number | undefined {
 export function installErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
     const problem = problemFor(error);
-    if (error instanceof DomainError && error.retryAfterSeconds !== null) reply.header('retry-after', String(error.retryAfterSeconds));
     if (problem) {
       const retryAfter = retryAfterOf(error);
       if (retryAfter !== undefined) reply.header('retry-after', String(retryAfter));
