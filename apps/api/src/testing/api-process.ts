@@ -44,6 +44,8 @@ export async function startApiProcess(env: Record<string, string>): Promise<ApiP
       HOST: '127.0.0.1',
       JWT_SECRET: 'integration-test-secret-of-32-bytes!',
       DAILY_LOTTERIES: 'false',
+      // No beacon relays to reach from a test: fairdraw-v1 only, and no warning about it.
+      DRAW_BEACON: 'off',
       LOG_LEVEL: 'info',
       ...env,
     },
