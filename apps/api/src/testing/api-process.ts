@@ -1,4 +1,5 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('../../../../', import.meta.url));
@@ -42,7 +43,7 @@ export async function startApiProcess(env: Record<string, string>): Promise<ApiP
       PATH: process.env.PATH ?? '',
       PORT: '0',
       HOST: '127.0.0.1',
-      JWT_SECRET: 'integration-test-secret-of-32-bytes!',
+      JWT_SECRET: randomBytes(32).toString('hex'),
       DAILY_LOTTERIES: 'false',
       // No beacon relays to reach from a test: fairdraw-v1 only, and no warning about it.
       DRAW_BEACON: 'off',
