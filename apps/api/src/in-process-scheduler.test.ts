@@ -1,4 +1,4 @@
-import { createLottery } from '@fairdraw/application';
+import { createLottery, StoreUnavailable } from '@fairdraw/application';
 import { testDeps } from '@fairdraw/application/testing';
 import { dateIn, startOfDate } from '@fairdraw/domain';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -79,6 +79,26 @@ describe('in-process scheduler', () => {
       ['warn', 2],
       ['error', 3],
     ]);
+  });
+
+  it('keeps retrying while the database cannot be reached, without using up attempts', async () => {
+    let calls = 0;
+    const { log, lines } = recorder();
+    const scheduler = createInProcessScheduler(
+      async () => {
+        calls++;
+        if (calls <= 5) throw new StoreUnavailable('the database cannot be reached right now; retry shortly', 2);
+        if (calls === 6) throw new Error('a real failure');
+      },
+      { ...timetable, cron: NEVER_SOON },
+      log,
+    );
+    started.push(scheduler);
+    await scheduler.start();
+    await until(() => calls === 7, 'the run after the outage');
+    // Five waits for the database, then a real failure and its retry: attempts 1 and 2 of 3.
+    expect(lines.filter((l) => l.message.includes('wait for the database'))).toHaveLength(5);
+    expect(lines.filter((l) => l.level !== 'info').map((l) => [l.level, l.details.attempt])).toEqual([['warn', 1]]);
   });
 
   it('stops retrying as soon as it is stopped', async () => {

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { type BeaconDrawScheduler, type Deps, drawLottery, type JobScheduler } from '@fairdraw/application';
+import { type BeaconDrawScheduler, type Deps, drawLottery, type JobScheduler, StoreUnavailable } from '@fairdraw/application';
 import { LotteryId } from '@fairdraw/domain';
 import { Cron } from 'croner';
 import { createBeaconDrawTimers } from './beacon-draw-timers.js';
@@ -34,6 +34,15 @@ export function createInProcessScheduler(tick: () => Promise<unknown>, timetable
         await tick();
         return;
       } catch (error) {
+        // An unreachable database is no fault of the run: wait for it without using up an
+        // attempt, however long the outage (the runtime has warned of it once already), so a
+        // lottery due during an outage is drawn soon after it rather than at the next fire.
+        if (error instanceof StoreUnavailable && !stopping) {
+          attempt -= 1;
+          log.info({ reason, retry_in_ms: timetable.retryDelayMs }, 'scheduled draws wait for the database; retrying');
+          if (!(await sleep(timetable.retryDelayMs, true, { signal: aborts.signal }).catch(() => false))) return;
+          continue;
+        }
         const details = { reason, attempt, attempts: timetable.attempts, err: error };
         if (attempt >= timetable.attempts || stopping) {
           log.error(details, 'scheduled draws failed; the next tick will try again');

@@ -7,7 +7,7 @@ import { beaconDrawQueue, DRAW_QUEUE_NAME } from './beacon-draw-queue.js';
 import { beaconReadiness, startBeacon } from './beacon-start.js';
 import { drawSchedule } from './draw-schedule.js';
 import { startInProcessScheduler } from './in-process-scheduler.js';
-import { startRuntime } from './runtime.js';
+import { consoleLog, type RuntimeLog, startRuntime } from './runtime.js';
 import { readSettings } from './settings.js';
 import { startWebhookDeliveries } from './webhook-deliveries.js';
 
@@ -15,7 +15,9 @@ import { startWebhookDeliveries } from './webhook-deliveries.js';
 async function main(): Promise<void> {
   const settings = readSettings(process.env);
   const schedule = drawSchedule(settings);
-  const runtime = await startRuntime(settings, { migrate: true });
+  // The database's outage warnings go to the server's logger once it exists.
+  let log: RuntimeLog | undefined;
+  const runtime = await startRuntime(settings, { migrate: true, log: () => log ?? consoleLog });
   const redis = settings.REDIS_URL ? new Redis(settings.REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 }) : null;
 
   if (settings.ADMIN_USERNAME && settings.ADMIN_PASSWORD) {
@@ -48,6 +50,7 @@ async function main(): Promise<void> {
     rateLimitRedis: redis ?? undefined,
     logger: { level: settings.LOG_LEVEL, redact: ['req.headers.authorization'] },
     responseSecret: runtime.responseKey.toString('hex'),
+    entriesDownloads: { maxDownloads: settings.ENTRIES_MAX_DOWNLOADS, stallTimeoutMs: settings.ENTRIES_STALL_TIMEOUT_MS },
     readiness: async () => {
       const checks: Record<string, string> = {};
       checks.database = await runtime.pingDatabase().then(
@@ -65,6 +68,7 @@ async function main(): Promise<void> {
 
   const advice = allocatorAdvice(process.env, runsOnGlibc());
   if (advice) app.log.warn(advice);
+  log = app.log;
 
   // ioredis retries by itself; while it cannot reach Redis the rate limits let requests through.
   redis?.on('error', (error: Error) => app.log.warn({ err: error }, 'Redis unreachable: rate limits are not enforced until it is back'));

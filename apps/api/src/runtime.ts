@@ -8,7 +8,16 @@ import {
   webhookSecretBox,
   webhookTransport,
 } from '@fairdraw/adapters-http';
-import { createDatabase, createPostgresUnitOfWork, migrateToLatest, poolStatsOf, startEmbeddedPostgres } from '@fairdraw/adapters-postgres';
+import {
+  createDatabase,
+  createPostgresUnitOfWork,
+  createReadinessProbe,
+  type Database,
+  migrateToLatest,
+  poolUsage,
+  Reachability,
+  startEmbeddedPostgres,
+} from '@fairdraw/adapters-postgres';
 import {
   BallotBatches,
   type BeaconDrawScheduler,
@@ -17,10 +26,11 @@ import {
   type Deps,
   hmacHasher,
   type PaymentProvider,
+  StoreUnavailable,
   simulatedPayments,
   systemClock,
 } from '@fairdraw/application';
-import { sql } from 'kysely';
+import type { Kysely } from 'kysely';
 import { argon2Hasher } from './argon2-hasher.js';
 import { deriveKey, jwtSecret } from './secrets.js';
 import type { Settings } from './settings.js';
@@ -45,17 +55,53 @@ export interface Runtime {
   useBeaconDraws(scheduler: BeaconDrawScheduler | null): void;
   /** This process's Prometheus series: the use cases', its pool's and Node's. */
   readonly metrics: Metrics;
+  /** The pool that serves the use cases (for its gauges). */
+  readonly db: Kysely<Database>;
+  /** Resolves when the database answers, within about 1.5 s either way (its own connection). */
   pingDatabase(): Promise<void>;
   close(): Promise<void>;
 }
 
-/** Until an app hands its pino logger over, the beacon reports to the console. */
-const consoleLog = {
-  info: (details: object, message: string) => console.info(message, JSON.stringify(details)),
-  warn: (details: object, message: string) => console.warn(message, JSON.stringify(details)),
+/** pino's logger fits (the worker's, the API's `app.log`); the default writes to the console. */
+export interface RuntimeLog {
+  info(details: object, message: string): void;
+  warn(details: object, message: string): void;
+}
+
+/** Until an app hands its pino logger over, the runtime reports to the console. */
+export const consoleLog: RuntimeLog = {
+  info: (details, message) => console.info(message, JSON.stringify(details)),
+  warn: (details, message) => console.warn(message, JSON.stringify(details)),
 };
 
-export async function startRuntime(settings: Settings, options: { migrate: boolean }): Promise<Runtime> {
+/**
+ * One warning when the database becomes unreachable and one note when it is back, whatever
+ * noticed it first (a request, an idle connection, the readiness probe); the requests of the
+ * outage answer 503 without a log line each.
+ */
+function databaseReachability(log: () => RuntimeLog): Reachability {
+  return new Reachability({
+    onUnreachable: (error) =>
+      log().warn(
+        { err: { message: error.message, code: (error as { code?: unknown }).code } },
+        'database unreachable: requests that need it answer 503 until it is back',
+      ),
+    onReachable: (downForMs) => log().info({ down_for_ms: downForMs }, 'database reachable again'),
+    onBusy: (error) =>
+      log().warn(
+        { err: { message: error.message } },
+        'database pool exhausted: requests waiting longer than DATABASE_ACQUIRE_TIMEOUT_MS answer 503',
+      ),
+  });
+}
+
+export interface RuntimeOptions {
+  readonly migrate: boolean;
+  /** Read at each event, so a caller may point it at a logger made after the runtime. */
+  readonly log?: (() => RuntimeLog) | undefined;
+}
+
+export async function startRuntime(settings: Settings, options: RuntimeOptions): Promise<Runtime> {
   const embedded = settings.DATABASE_URL === undefined;
   const dataDir = resolve(settings.DATA_DIR);
   const server = embedded
@@ -70,11 +116,17 @@ export async function startRuntime(settings: Settings, options: { migrate: boole
     console.info(`embedded PostgreSQL keeps its data in ${server.clusterDir}: the "postgres" user cannot enter ${dataDir}`);
   }
   try {
-    const db = createDatabase(server?.url ?? settings.DATABASE_URL ?? '', {
+    const log = options.log ?? ((): RuntimeLog => consoleLog);
+    const url = server?.url ?? settings.DATABASE_URL ?? '';
+    const reachability = databaseReachability(log);
+    const db = createDatabase(url, {
       poolSize: settings.DATABASE_POOL_SIZE,
+      acquireTimeoutMs: settings.DATABASE_ACQUIRE_TIMEOUT_MS,
+      reachability,
       // The pool reconnects by itself; an operator still wants to know the server dropped us.
-      onIdleClientError: (error) => console.warn(`database connection lost (will reconnect): ${error.message}`),
+      onIdleClientError: (error) => log().warn({ err: { message: error.message } }, 'database connection lost (will reconnect)'),
     });
+    const probe = createReadinessProbe(url, { reachability });
     if (options.migrate || embedded) await migrateToLatest(db);
     const secret = await jwtSecret(settings.JWT_SECRET, embedded, dataDir);
     const hashSecret = settings.HASH_SECRET ?? deriveKey(secret, 'keyed-hash').toString('hex');
@@ -82,7 +134,7 @@ export async function startRuntime(settings: Settings, options: { migrate: boole
     // Webhook secrets are sealed with a key of their own, derived like the stored responses' one.
     const secrets = webhookSecretBox(deriveKey(secret, 'webhook-secrets').toString('hex'));
     const addressRule = { allowPrivate: settings.WEBHOOK_ALLOW_PRIVATE };
-    const metrics = createMetrics({ processMetrics: true, poolStats: () => poolStatsOf(db) });
+    const metrics = createMetrics({ processMetrics: true, poolStats: () => poolUsage(db) });
     const beacon = new DrandRelays({
       mode: settings.DRAW_BEACON,
       urls: settings.BEACON_URLS,
@@ -107,8 +159,11 @@ export async function startRuntime(settings: Settings, options: { migrate: boole
       telemetry,
       ballotBatches: new BallotBatches(uow, {
         telemetry,
-        // Its draw seals it instead; the operator should still hear that the database refused.
-        onSealError: (error) => console.warn(`sealing a sold-out lottery failed (its draw will seal it): ${String(error)}`),
+        // Its draw seals it instead; the operator should still hear that the database refused
+        // (an outage is reported once already).
+        onSealError: (error) => {
+          if (!(error instanceof StoreUnavailable)) log().warn({ err: error }, 'sealing a sold-out lottery failed (its draw will seal it)');
+        },
       }),
       payments: paymentProviders[settings.PAYMENTS],
       webhooks: { payloads: httpWebhookPayloads, addresses: webhookAddressPolicy(addressRule), secrets },
@@ -127,13 +182,13 @@ export async function startRuntime(settings: Settings, options: { migrate: boole
       responseKey: deriveKey(secret, 'idempotent-responses'),
       embedded,
       metrics,
-      pingDatabase: async () => {
-        await sql`select 1`.execute(db);
-      },
+      db,
+      pingDatabase: () => probe.check(),
       close: async () => {
         beacon.stop();
         // Answer every waiting ballot and finish sealing sold-out pools before the pool goes.
         await deps.ballotBatches.idle();
+        await probe.close();
         await db.destroy();
         await server?.stop();
       },

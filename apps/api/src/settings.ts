@@ -116,6 +116,9 @@ const settingsSchema = z.object({
     .regex(/^[A-Z]{3}$/, 'CURRENCY must be an ISO 4217 code such as EUR')
     .default('EUR'),
   PAYMENTS: z.enum(['simulated']).default('simulated'),
+  DATABASE_ACQUIRE_TIMEOUT_MS: z.coerce.number().int().min(1).default(5_000),
+  ENTRIES_MAX_DOWNLOADS: z.coerce.number().int().min(1).default(32),
+  ENTRIES_STALL_TIMEOUT_MS: z.coerce.number().int().min(1).default(30_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   // fairdraw-v2 (API.md): auto = v2 while a relay has given checked chain info, drand = v2 only, off = v1 only.
   DRAW_BEACON: z.enum(['auto', 'drand', 'off']).default('auto'),

@@ -1,4 +1,4 @@
-import { closeLottery, createLottery, type OutgoingDelivery, registerWebhook } from '@fairdraw/application';
+import { closeLottery, createLottery, type OutgoingDelivery, registerWebhook, StoreUnavailable } from '@fairdraw/application';
 import { testDeps } from '@fairdraw/application/testing';
 import { describe, expect, it } from 'vitest';
 import { startWebhookDeliveries } from './webhook-deliveries.js';
@@ -55,5 +55,27 @@ describe('the embedded delivery loop', () => {
     await loop.stop();
     expect(calls).toBeGreaterThanOrEqual(3);
     expect(warnings[0]).toContain('webhook deliveries failed');
+  });
+
+  it('keeps quiet about an unreachable database, which the runtime reports once', async () => {
+    const deps = testDeps({ now: new Date() });
+    let calls = 0;
+    const away = {
+      ...deps.uow,
+      run: async () => {
+        calls++;
+        throw new StoreUnavailable('the database cannot be reached right now; retry shortly', 2);
+      },
+    };
+    const warnings: string[] = [];
+    const loop = startWebhookDeliveries(
+      { uow: away, clock: deps.clock, secrets: deps.webhooks.secrets, transport: { post: async () => ({ statusCode: 200 }) } },
+      { ...quiet, warn: (_d, m) => warnings.push(m) },
+      5,
+    );
+    for (let i = 0; i < 200 && calls < 3; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+    await loop.stop();
+    expect(calls).toBeGreaterThanOrEqual(3);
+    expect(warnings).toEqual([]);
   });
 });

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { type DeliveryDeps, type DeliveryTick, deliverDueWebhooks } from '@fairdraw/application';
+import { type DeliveryDeps, type DeliveryTick, deliverDueWebhooks, StoreUnavailable } from '@fairdraw/application';
 import type { ScheduleLog } from './draw-schedule.js';
 
 /** How often due deliveries are looked for; a delivery is due at once, then on its backoff. */
@@ -26,7 +26,8 @@ export function startWebhookDeliveries(deps: DeliveryDeps, log: ScheduleLog, int
       try {
         await tick();
       } catch (error) {
-        log.warn({ err: error }, 'webhook deliveries failed; the next tick tries again');
+        // The database away is reported once by the runtime, not once a second here.
+        if (!(error instanceof StoreUnavailable)) log.warn({ err: error }, 'webhook deliveries failed; the next tick tries again');
       }
       await sleep(intervalMs, undefined, { signal: aborts.signal }).catch(() => undefined);
     }

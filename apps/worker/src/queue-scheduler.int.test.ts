@@ -1,4 +1,5 @@
 import { buildServer } from '@fairdraw/adapters-http';
+import { StoreUnavailable } from '@fairdraw/application';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { SCHEDULER_ID } from './queue-scheduler.js';
 import {
@@ -125,5 +126,19 @@ describe('the BullMQ worker', () => {
     expect(job?.attemptsMade).toBe(2);
     expect(job?.opts.attempts).toBe(10);
     expect(job?.opts.backoff).toEqual({ type: 'fixed', delay: 200 });
+  });
+
+  it('lets a tick that finds the database away wait for it without using up an attempt', async () => {
+    let outage = 3;
+    const worker = await startWorker(uniqueQueueName(), {
+      gate: async () => {
+        if (outage-- > 0) throw new StoreUnavailable('the database cannot be reached right now; retry shortly', 2);
+      },
+    });
+    await eventually(() => ticksRan(worker.lines).length >= 1, 'the tick after the outage');
+    const [job] = await worker.scheduler.queue.getJobs(['completed']);
+    expect(outage).toBeLessThan(0);
+    expect(job?.attemptsMade).toBe(1);
+    expect(worker.lines.filter((line) => line.message.includes('waits for the database'))).toHaveLength(3);
   });
 });

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { BEACON_DRAW_JOB, DRAW_QUEUE_NAME, describeOutcome, type ScheduleLog, type Timetable } from '@fairdraw/api';
-import type { JobScheduler, ScheduledDrawsOutcome } from '@fairdraw/application';
-import { type Job, Queue, Worker, type WorkerOptions } from 'bullmq';
+import { type JobScheduler, type ScheduledDrawsOutcome, StoreUnavailable } from '@fairdraw/application';
+import { DelayedError, type Job, Queue, Worker, type WorkerOptions } from 'bullmq';
 import { connectRedis } from './redis-connection.js';
 
 const QUEUE_NAME = DRAW_QUEUE_NAME;
@@ -46,7 +46,7 @@ export function createQueueScheduler(options: QueueSchedulerOptions): QueueSched
   const history = { removeOnComplete: { count: 500 }, removeOnFail: { count: 500 } };
   let worker: Worker | null = null;
 
-  async function run(job: Job): Promise<unknown> {
+  async function run(job: Job, token?: string): Promise<unknown> {
     if (job.name === BEACON_DRAW_JOB) {
       const lotteryId = String((job.data as { lotteryId?: unknown }).lotteryId);
       log.info({ job_id: job.id, attempt: job.attemptsMade + 1, lottery_id: lotteryId }, 'beacon draw job started');
@@ -59,8 +59,18 @@ export function createQueueScheduler(options: QueueSchedulerOptions): QueueSched
     const early = slot - Date.now();
     if (early > 0) await sleep(Math.min(early, MAX_SKEW_WAIT_MS));
     log.info({ job_id: job.id, attempt: job.attemptsMade + 1, slot: new Date(slot).toISOString() }, 'draw job started');
-    // Only ids and counts go to Redis: a provisioned lottery holds its secret seed.
-    return describeOutcome(await options.tick());
+    try {
+      // Only ids and counts go to Redis: a provisioned lottery holds its secret seed.
+      return describeOutcome(await options.tick());
+    } catch (error) {
+      // An unreachable database is no fault of the run: the job waits for it without using up
+      // an attempt, however long the outage (the runtime has warned of it once already), so a
+      // lottery due during an outage is drawn soon after it rather than at the next slot.
+      if (!(error instanceof StoreUnavailable) || token === undefined) throw error;
+      log.info({ job_id: job.id, retry_in_ms: timetable.retryDelayMs }, 'draw job waits for the database; retrying');
+      await job.moveToDelayed(Date.now() + timetable.retryDelayMs, token);
+      throw new DelayedError();
+    }
   }
 
   return {

@@ -20,6 +20,7 @@ import { accountRoutes } from './routes/accounts.js';
 import { ballotRoutes } from './routes/ballots.js';
 import type { RouteContext } from './routes/context.js';
 import { drawRoutes } from './routes/draws.js';
+import { type DownloadLimits, EntriesDownloads } from './routes/entries-download.js';
 import { frontPageRoute } from './routes/front-page.js';
 import { healthRoutes, type Readiness } from './routes/health.js';
 import { lotteryRoutes } from './routes/lotteries.js';
@@ -53,6 +54,8 @@ export interface ServerOptions {
   readonly metrics?: Metrics | undefined;
   /** IPs and CIDRs allowed to read /metrics; loopback when absent or empty. */
   readonly metricsIpAllowlist?: readonly string[] | undefined;
+  /** Entries downloads at once per process, and the write deadline of each (defaults: 32, 30 s). */
+  readonly entriesDownloads?: DownloadLimits | undefined;
   /** More routes on the same server (the /verify page), registered after the API's. */
   readonly extend?: ((app: FastifyInstance) => Promise<void> | void) | undefined;
 }
@@ -94,7 +97,14 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   const guards = installGuards(app, tokens, ipAllowlist(options.adminIpAllowlist));
   await registerApiDocs(app);
 
-  const context: RouteContext = { deps: options.deps, tokens, guards, cipher: responseCipher(options.responseSecret), authRateLimit };
+  const context: RouteContext = {
+    deps: options.deps,
+    tokens,
+    guards,
+    cipher: responseCipher(options.responseSecret),
+    authRateLimit,
+    entriesDownloads: new EntriesDownloads(options.entriesDownloads),
+  };
   healthRoutes(app, options.readiness);
   metricsRoute(app, metrics, ipAllowlist(metricsAllowlist, 'METRICS_IP_ALLOWLIST'));
   accountRoutes(app, context);

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import {
   type Ballot,
   type BallotRepository,
@@ -6,6 +7,7 @@ import {
   type EntryCountRepository,
   fetchSize,
   pageFrom,
+  StoreUnavailable,
 } from '@fairdraw/application';
 import { BallotId, LotteryId, ParticipantId } from '@fairdraw/domain';
 import { type Kysely, type Selectable, sql } from 'kysely';
@@ -27,7 +29,26 @@ type OwnedRow = Selectable<BallotsTable> & { username: string | null };
 const toOwned = (row: OwnedRow): BallotWithOwner => ({ ...toBallot(row), username: row.username });
 
 /** Rows read at most this many at a time while streaming entries. */
-const STREAM_CHUNK = 1000;
+const STREAM_CHUNK = 2000;
+
+/** Tries of a chunk that finds no connection (StoreUnavailable) before the stream fails. */
+const CHUNK_TRIES = 3;
+
+/**
+ * A stream already answered 200 cannot say 503 any more: its headers are gone, and failing
+ * means a truncated body. So a chunk that finds the pool busy or the database briefly away
+ * waits as long as a client would be told to and tries again, a few times.
+ */
+async function patiently<T>(read: () => Promise<T>): Promise<T> {
+  for (let tries = 1; ; tries++) {
+    try {
+      return await read();
+    } catch (error) {
+      if (!(error instanceof StoreUnavailable) || tries >= CHUNK_TRIES) throw error;
+      await sleep(error.retryAfterSeconds * 1000);
+    }
+  }
+}
 
 export function postgresBallots(db: Kysely<Database>): BallotRepository {
   const withOwner = () =>
@@ -74,15 +95,30 @@ export function postgresBallots(db: Kysely<Database>): BallotRepository {
       const rows = await query.orderBy('id', 'desc').limit(fetchSize(page.limit)).execute();
       return pageFrom(rows, page.limit, toBallot, (row) => row.id);
     },
-    // A server-side cursor (pg-cursor): memory stays constant however many entries there are.
+    // Keyset chunks on (lottery_id, ticket_number), each its own query: memory stays constant
+    // however many entries there are, and outside a transaction no connection is held between
+    // chunks, so a download whose client stops reading holds none (a cursor would hold one for
+    // as long as the client dawdles). Entries are only streamed once frozen (a closed lottery,
+    // or one past its closing instant whose lock was taken once), so the chunks are consistent.
     async *streamEntries(lotteryId) {
-      const rows = db
-        .selectFrom('ballots')
-        .select(['ticket_number', 'id'])
-        .where('lottery_id', '=', lotteryId)
-        .orderBy('ticket_number')
-        .stream(STREAM_CHUNK);
-      for await (const row of rows) yield { ticketNumber: row.ticket_number, ballotId: BallotId(row.id) };
+      let after = 0;
+      for (;;) {
+        const from = after;
+        const rows = await patiently(() =>
+          db
+            .selectFrom('ballots')
+            .select(['ticket_number', 'id'])
+            .where('lottery_id', '=', lotteryId)
+            .where('ticket_number', '>', from)
+            .orderBy('ticket_number')
+            .limit(STREAM_CHUNK)
+            .execute(),
+        );
+        for (const row of rows) yield { ticketNumber: row.ticket_number, ballotId: BallotId(row.id) };
+        const last = rows.at(-1);
+        if (last === undefined || rows.length < STREAM_CHUNK) return;
+        after = last.ticket_number;
+      }
     },
     async atIndices(lotteryId, indices) {
       if (indices.length === 0) return [];

@@ -3,7 +3,8 @@ import type { Algorithm, LotteryBeacon, LotteryStatus, Prize, Role, TransactionK
 import { type ColumnType, Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import Cursor from 'pg-cursor';
-import { rememberPool } from './pool-stats.js';
+import { guardedPool } from './guarded-pool.js';
+import { classify, Reachability } from './reachability.js';
 
 /** jsonb: read back parsed, written as JSON text (pg would turn a JS array into a PostgreSQL array). */
 type Json<T> = ColumnType<T, string, string>;
@@ -191,6 +192,33 @@ export interface DatabaseOptions {
   readonly idleInTransactionTimeoutMs?: number | undefined;
   /** The server cancels a statement running this long (default 5 min). */
   readonly statementTimeoutMs?: number | undefined;
+  /**
+   * How long a query waits for a pooled connection, or for a new one to be established, before
+   * it fails with StoreUnavailable (default 5 s): a pool held by something slow answers 503
+   * rather than making every request wait forever.
+   */
+  readonly acquireTimeoutMs?: number | undefined;
+  /** Where outages are reported (once each) and failures classified; a fresh one by default. */
+  readonly reachability?: Reachability | undefined;
+}
+
+/** What a pool is doing right now, for metrics and logs. */
+export interface PoolUsage {
+  /** Connections open, idle or checked out. */
+  readonly total: number;
+  readonly idle: number;
+  /** Queries waiting for a connection. */
+  readonly waiting: number;
+  readonly max: number;
+}
+
+const pools = new WeakMap<Kysely<Database>, pg.Pool>();
+
+/** The pool behind a database made by createDatabase (for the pool gauges). */
+export function poolUsage(db: Kysely<Database>): PoolUsage {
+  const pool = pools.get(db);
+  if (pool === undefined) throw new Error('not a database made by createDatabase');
+  return { total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount, max: pool.options.max };
 }
 
 /**
@@ -206,6 +234,7 @@ export function createDatabase(url: string, options: DatabaseOptions = {}): Kyse
   const pool = new pg.Pool({
     connectionString: url,
     max: options.poolSize ?? 10,
+    connectionTimeoutMillis: options.acquireTimeoutMs ?? 5_000,
     types,
     keepAlive: true,
     keepAliveInitialDelayMillis: 10_000,
@@ -216,15 +245,18 @@ export function createDatabase(url: string, options: DatabaseOptions = {}): Kyse
   // 'error' event on the client, re-emitted by the pool while the client is idle; unheard, it
   // kills the process. A query in flight fails on its own, the next one on that client fails
   // and the pool drops it on release, so there is nothing else to do than to report it once.
+  // When it is the database going away, that is the outage, reported once for all connections.
+  const reachability = options.reachability ?? new Reachability();
   const reported = new WeakSet<Error>();
   const report = (error: Error) => {
     if (reported.has(error)) return;
     reported.add(error);
-    options.onIdleClientError?.(error);
+    if (classify(error) === null) options.onIdleClientError?.(error);
+    else reachability.failed(error);
   };
   pool.on('error', report);
   pool.on('connect', (client) => client.on('error', report));
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool, cursor: Cursor }) });
-  rememberPool(db, pool);
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: guardedPool(pool, reachability), cursor: Cursor }) });
+  pools.set(db, pool);
   return db;
 }

@@ -1,5 +1,6 @@
-export { createDatabase, type Database } from './database.js';
-export { type PostgresServer, startEmbeddedPostgres } from './embedded.js';
+export { createDatabase, type Database, type PoolUsage, poolUsage } from './database.js';
+export { type EmbeddedPostgres, type PostgresServer, startEmbeddedPostgres } from './embedded.js';
 export { migrateToLatest } from './migrations.js';
-export { type PoolCounts, poolStatsOf } from './pool-stats.js';
+export { Reachability, type ReachabilityEvents } from './reachability.js';
+export { createReadinessProbe, type ReadinessProbe } from './readiness-probe.js';
 export { createPostgresUnitOfWork } from './unit-of-work.js';

@@ -9,6 +9,7 @@ import { getLottery } from './get-lottery.js';
 import { listLotteryBallots } from './list-ballots.js';
 import { openEntries } from './open-entries.js';
 import type { UnitOfWork } from './ports/repositories.js';
+import { StoreUnavailable } from './ports/store-unavailable.js';
 import { registerParticipant } from './register-participant.js';
 import type { IdempotentResponse } from './run-idempotent.js';
 import { type SubmitBallots, submitBallots, submitBallotsOnce } from './submit-ballots.js';
@@ -181,6 +182,31 @@ describe('ballots submitted together', () => {
     expect(results.map((r) => (r.status === 'fulfilled' ? 'ok' : r.reason))).toEqual(['ok', lost, lost]);
     expect(runs).toBe(2);
     expect(await stored()).toHaveLength(6);
+  });
+
+  it('fails a whole turn at once when the store cannot be reached: every request gets 503, none is run alone', async () => {
+    const { deps, command, stored } = await setup();
+    const down = new StoreUnavailable('the database cannot be reached right now; retry shortly', 2);
+    let reachable = true;
+    let inserts = 0;
+    // The first request's turn commits; the shared second turn finds the database gone.
+    const outage = withRepositories(deps.uow, (repos) => ({
+      ballots: {
+        ...repos.ballots,
+        addMany: async (ballots) => {
+          inserts += 1;
+          if (!reachable) throw down;
+          await repos.ballots.addMany(ballots);
+          reachable = false;
+        },
+      },
+    }));
+    const d = { ...deps, uow: outage, ballotBatches: new BallotBatches(outage) };
+    const results = await Promise.allSettled([1, 2, 3, 4].map(() => submitBallots(d, command())));
+    expect(results.map((r) => (r.status === 'fulfilled' ? 'ok' : r.reason))).toEqual(['ok', down, down, down]);
+    // One insert per turn: the failed turn was not replayed request by request.
+    expect(inserts).toBe(2);
+    expect((await stored()).map((b) => b.ticketNumber)).toEqual([1]);
   });
 
   it('closes a pool that sells out within a turn, refuses the rest and freezes exactly the issued entries', async () => {

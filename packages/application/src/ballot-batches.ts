@@ -1,6 +1,7 @@
 import { DomainError, LotteryId } from '@fairdraw/domain';
 import { type BallotTurn, OpenTurn, type TurnRequest } from './ballot-turn.js';
 import type { Repositories, UnitOfWork } from './ports/repositories.js';
+import { StoreUnavailable } from './ports/store-unavailable.js';
 import { noTelemetry, type Telemetry } from './ports/telemetry.js';
 import { sealClosedLottery } from './seal-entries.js';
 
@@ -47,10 +48,13 @@ export interface BatchOptions {
  *
  * Each request stays all or nothing. A request refused by a rule (a DomainError) before it took
  * any ticket is answered with its error and the rest of the batch goes on: the rules are checked
- * before anything is written. Anything else that fails the transaction (a constraint, a lost
- * connection, a refusal after tickets were taken) runs every request of that batch again in a
+ * before anything is written. Anything else that fails the transaction (a constraint, a
+ * refusal after tickets were taken) runs every request of that batch again in a
  * transaction of its own, so that one bad request cannot fail its neighbours, and no request is
- * answered before its transaction commits.
+ * answered before its transaction commits. A store that cannot be reached (StoreUnavailable)
+ * fails the whole batch at once: each request is answered 503, none was applied, except when
+ * it was the COMMIT that failed, whose outcome is unknown (the client's retry with its
+ * Idempotency-Key then finds the stored response, or applies it once).
  *
  * The request that sells a pool out is answered at the commit; its entries are frozen right
  * after, in a transaction of their own (streaming 10^6 entries takes seconds, and every request
@@ -143,7 +147,9 @@ export class BallotBatches implements BallotQueue {
         return result;
       }));
     } catch (error) {
-      if (batch.length === 1 || committing) {
+      // An unreachable store fails every request alike (503, retry later); running them one by
+      // one would only knock on a closed door once per request. Nothing was acknowledged.
+      if (batch.length === 1 || committing || error instanceof StoreUnavailable) {
         for (const waiting of batch) waiting.reject(error);
         return;
       }

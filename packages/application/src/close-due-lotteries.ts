@@ -2,6 +2,7 @@ import { DomainError, type LotteryId } from '@fairdraw/domain';
 import type { Deps } from './deps.js';
 import { drawLottery } from './draw-lottery.js';
 import type { DrawRecord } from './ports/repositories.js';
+import { StoreUnavailable } from './ports/store-unavailable.js';
 import { sealClosedLottery } from './seal-entries.js';
 
 export interface CloseDueOutcome {
@@ -29,6 +30,8 @@ export async function closeDueLotteries(deps: Deps, command: { asOf?: Date } = {
       if (view.record) drawn.push(view.record);
     } catch (error) {
       if (error instanceof DomainError && error.code === 'ALREADY_DRAWN') continue;
+      // The store is away: the next lottery would fail alike; the whole run is retried.
+      if (error instanceof StoreUnavailable) throw error;
       if (error instanceof DomainError && (error.code === 'BEACON_PENDING' || error.code === 'BEACON_UNAVAILABLE')) {
         // Its draw waits for the beacon, its close does not: the entries freeze and show now.
         await recordDueClose(deps, lotteryId);

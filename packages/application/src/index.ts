@@ -24,6 +24,7 @@ export * from './ports/beacon.js';
 export * from './ports/payments.js';
 export * from './ports/repositories.js';
 export * from './ports/scheduler.js';
+export * from './ports/store-unavailable.js';
 export * from './ports/system.js';
 export * from './ports/telemetry.js';
 export * from './ports/webhooks.js';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { UnitOfWork } from './ports/repositories.js';
+import { StoreUnavailable } from './ports/store-unavailable.js';
 import { runScheduledDraws, ScheduledDrawsFailed } from './run-scheduled-draws.js';
 import { createInMemoryUnitOfWork } from './testing/in-memory-unit-of-work.js';
 import { testDeps } from './testing/test-deps.js';
@@ -175,5 +176,21 @@ describe('runScheduledDraws: housekeeping', () => {
     expect(outcome.forgottenIdempotencyKeys).toBe(1);
     expect(await deps.uow.reads.idempotency.find('ballots', 'day-old')).toBeNull();
     expect(await deps.uow.reads.idempotency.find('ballots', 'fresh')).not.toBeNull();
+  });
+});
+
+describe('runScheduledDraws when the store cannot be reached', () => {
+  it('fails as a whole with StoreUnavailable, for the scheduler to retry, rather than report the parts that failed', async () => {
+    const deps = testDeps({ now: '2030-03-28T12:00:00.000Z' });
+    const down = new StoreUnavailable('the database cannot be reached right now; retry shortly', 2);
+    const away = withRepositories(deps.uow, (repos) => ({
+      lotteries: {
+        ...repos.lotteries,
+        add: async () => {
+          throw down;
+        },
+      },
+    }));
+    await expect(runScheduledDraws({ ...deps, uow: away }, daily)).rejects.toBe(down);
   });
 });

@@ -1,6 +1,7 @@
 import type { Lottery } from '@fairdraw/domain';
 import { type CloseDueOutcome, closeDueLotteries } from './close-due-lotteries.js';
 import type { Deps } from './deps.js';
+import { StoreUnavailable } from './ports/store-unavailable.js';
 import { provisionDailyLotteries } from './provision-daily-lotteries.js';
 
 export interface ScheduledDraws {
@@ -48,6 +49,8 @@ export async function runScheduledDraws(deps: Deps, command: ScheduledDraws): Pr
     try {
       provisioned = await provisionDailyLotteries(deps, { daysAhead: command.daysAhead });
     } catch (error) {
+      // The draws would not find the store either: the run fails as a whole and is retried.
+      if (error instanceof StoreUnavailable) throw error;
       // A provisioning failure must not hold back the draws, which are what midnight is for.
       provisionError = error instanceof Error ? error.message : String(error);
     }

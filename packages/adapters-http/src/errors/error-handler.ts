@@ -1,3 +1,4 @@
+import { StoreUnavailable } from '@fairdraw/application';
 import { DomainError } from '@fairdraw/domain';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { HttpProblem, type Problem, problemOf, sendProblem } from './problem.js';
@@ -19,6 +20,7 @@ function unsupportedMediaType(): Problem {
 }
 
 function problemFor(error: FastifyError): Problem | null {
+  if (error instanceof StoreUnavailable) return problemOf('SERVICE_UNAVAILABLE', error.message);
   if (error instanceof DomainError || error instanceof HttpProblem) {
     return problemOf(error.code, error.message, error.errors);
   }
@@ -40,13 +42,22 @@ function problemFor(error: FastifyError): Problem | null {
   return null;
 }
 
+function retryAfterOf(error: unknown): number | undefined {
+  if (error instanceof StoreUnavailable || error instanceof HttpProblem) return error.retryAfterSeconds;
+  if (error instanceof DomainError) return error.retryAfterSeconds ?? undefined;
+  return undefined;
+}
+
 /** One place that turns every failure into RFC 9457 problem+json, hiding internals of 5xx. */
 export function installErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
     const problem = problemFor(error);
-    if (error instanceof DomainError && error.retryAfterSeconds !== null) reply.header('retry-after', String(error.retryAfterSeconds));
     if (problem) {
-      if (problem.status >= 500) request.log.error({ err: error }, problem.detail);
+      const retryAfter = retryAfterOf(error);
+      if (retryAfter !== undefined) reply.header('retry-after', String(retryAfter));
+      // A 503 is a state that passes (an outage, a full pool, the downloads' bound), reported
+      // once where it is noticed: a stack per request would bury the log while it lasts.
+      if (problem.status >= 500 && problem.code !== 'SERVICE_UNAVAILABLE') request.log.error({ err: error }, problem.detail);
       return sendProblem(reply, problem);
     }
     request.log.error({ err: error }, 'unexpected failure');

@@ -22,6 +22,8 @@ export class HttpProblem extends Error {
     readonly code: HttpOnlyCode,
     message: string,
     readonly errors: readonly FieldProblem[] = [],
+    /** Sent as `Retry-After` (seconds) with a 503 that will pass. */
+    readonly retryAfterSeconds?: number,
   ) {
     super(message);
   }

@@ -4,6 +4,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { AccessTokens } from '../auth/access-tokens.js';
 import type { Guards } from '../auth/guards.js';
 import type { ResponseCipher } from '../idempotency/response-cipher.js';
+import type { EntriesDownloads } from './entries-download.js';
 
 /** What every route module is given by buildServer. */
 export interface RouteContext {
@@ -13,6 +14,8 @@ export interface RouteContext {
   readonly cipher: ResponseCipher;
   /** The stricter per-IP limit shared by /auth/*. */
   readonly authRateLimit: onRequestAsyncHookHandler;
+  /** The per-process bound and write deadline of entries downloads. */
+  readonly entriesDownloads: EntriesDownloads;
 }
 
 export const typed = (app: FastifyInstance) => app.withTypeProvider<ZodTypeProvider>();

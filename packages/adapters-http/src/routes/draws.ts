@@ -1,4 +1,3 @@
-import { Readable } from 'node:stream';
 import { getDraw, getDrawByDate, listWinners, openEntries } from '@fairdraw/application';
 import { LotteryId } from '@fairdraw/domain';
 import type { FastifyInstance } from 'fastify';
@@ -15,7 +14,7 @@ const WinnersQuery = PageQuery.extend({
 
 const tags = ['draws'];
 
-export function drawRoutes(app: FastifyInstance, { deps }: RouteContext): void {
+export function drawRoutes(app: FastifyInstance, { deps, entriesDownloads }: RouteContext): void {
   const api = typed(app);
   const now = () => deps.clock.now();
   const byId = { tags, params: LotteryParams, response: { 200: DrawSchema, ...problemResponses(400, 404) } };
@@ -66,9 +65,11 @@ export function drawRoutes(app: FastifyInstance, { deps }: RouteContext): void {
       },
     },
     async (request, reply) => {
+      entriesDownloads.admit(reply);
       const lines = await openEntries(deps, { lotteryId: LotteryId(request.params.id) });
-      // Streamed line by line from the store: a lottery with millions of ballots is never buffered.
-      const stream = Readable.from(lines, { objectMode: false });
+      // Streamed from the store in chunks: a lottery with millions of ballots is never buffered,
+      // and a client that stops reading holds no database connection (entries-download.ts).
+      const stream = entriesDownloads.body(lines, reply);
       // The typed reply expects the documented string; Fastify pipes a stream without a serializer.
       return reply.type('text/plain; charset=utf-8').send(stream as unknown as string);
     },
