@@ -173,7 +173,7 @@ export async function startRuntime(settings: Settings, options: RuntimeOptions):
     };
     return {
       deps,
-      deliveryDeps: { uow, clock: systemClock, secrets, transport: webhookTransport(addressRule) },
+      deliveryDeps: { uow, clock: systemClock, secrets, transport: webhookTransport(addressRule), telemetry },
       beacon,
       useBeaconDraws: (scheduler) => {
         beaconDraws = scheduler;

@@ -135,6 +135,17 @@ describe('the series read at scrape time', () => {
     expect(sample(body, 'fairdraw_beacon_fetches_total{kind="info",outcome="invalid"}')).toBe(1);
   });
 
+  it('count webhook delivery attempts by outcome, from 0', async () => {
+    const metrics = createMetrics();
+    expect(sample((await metrics.exposition()).body, 'fairdraw_webhook_deliveries_total{outcome="failed"}')).toBe(0);
+    metrics.telemetry.webhookAttempted('retried');
+    metrics.telemetry.webhookAttempted('retried');
+    metrics.telemetry.webhookAttempted('delivered');
+    const body = (await metrics.exposition()).body;
+    expect(sample(body, 'fairdraw_webhook_deliveries_total{outcome="retried"}')).toBe(2);
+    expect(sample(body, 'fairdraw_webhook_deliveries_total{outcome="delivered"}')).toBe(1);
+  });
+
   it('include Node process metrics when asked', async () => {
     const body = (await createMetrics({ processMetrics: true }).exposition()).body;
     expect(sample(body, 'process_resident_memory_bytes')).toBeGreaterThan(0);

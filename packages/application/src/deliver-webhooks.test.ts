@@ -155,6 +155,29 @@ describe('deliverDueWebhooks', () => {
     expect(await onlyDelivery(deps, webhook.id)).toMatchObject({ lastError: 'the receiver answered 500' });
   });
 
+  it('counts each attempt by outcome: retried while the receiver fails, then delivered or failed for good', async () => {
+    const deps = testDeps();
+    await oneEvent(deps);
+    const counted: string[] = [];
+    const telemetry = { webhookAttempted: (outcome: string) => void counted.push(outcome) };
+    const { transport } = receiver((n) => (n < 3 ? 500 : 200));
+    for (let tick = 0; tick < 10; tick++) {
+      await deliverDueWebhooks({ ...deliveryDeps(deps, transport), telemetry });
+      deps.clock.advance(60_000);
+    }
+    expect(counted).toEqual(['retried', 'retried', 'delivered']);
+
+    const failing = testDeps();
+    await oneEvent(failing);
+    const failed: string[] = [];
+    const forever = receiver(() => 500).transport;
+    for (let tick = 0; tick < 600; tick++) {
+      await deliverDueWebhooks({ ...deliveryDeps(failing, forever), telemetry: { webhookAttempted: (o) => void failed.push(o) } });
+      failing.clock.advance(10_000);
+    }
+    expect(failed).toEqual([...Array(9).fill('retried'), 'failed']);
+  });
+
   it('treats a redirect as a failed attempt (it is not followed)', async () => {
     const deps = testDeps();
     const { webhook } = await oneEvent(deps);

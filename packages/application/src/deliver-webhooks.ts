@@ -1,10 +1,13 @@
 import { nextWebhookAttempt, signWebhook } from '@fairdraw/domain';
 import type { Deps } from './deps.js';
+import type { Telemetry } from './ports/telemetry.js';
 import type { DueDelivery, SecretBox, WebhookTransport } from './ports/webhooks.js';
 
 export interface DeliveryDeps extends Pick<Deps, 'uow' | 'clock'> {
   readonly secrets: SecretBox;
   readonly transport: WebhookTransport;
+  /** Where each attempt's outcome is counted; nothing is counted without it. */
+  readonly telemetry?: Pick<Telemetry, 'webhookAttempted'> | undefined;
 }
 
 export interface DeliveryTick {
@@ -38,6 +41,7 @@ export async function deliverDueWebhooks(deps: DeliveryDeps): Promise<DeliveryTi
     tally.attempted += outcomes.length;
     tally.delivered += outcomes.filter((o) => o === 'delivered').length;
     tally.failed += outcomes.filter((o) => o === 'failed').length;
+    for (const outcome of outcomes) deps.telemetry?.webhookAttempted(outcome === 'pending' ? 'retried' : outcome);
     if (due.length < BATCH) break;
   }
   return tally;

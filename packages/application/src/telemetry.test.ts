@@ -19,6 +19,7 @@ function recorder() {
     ballotsIssued: (count) => heard.push(`ballots ${count}`),
     turnServed: (requests, tickets) => heard.push(`turn ${requests}/${tickets}`),
     startTimer: (operation: TimedOperation) => () => heard.push(`timed ${operation}`),
+    webhookAttempted: (outcome) => heard.push(`webhook ${outcome}`),
   };
   return { heard, telemetry };
 }

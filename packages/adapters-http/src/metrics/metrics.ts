@@ -1,4 +1,4 @@
-import type { LotteryCloseCause, Telemetry, TimedOperation } from '@fairdraw/application';
+import type { LotteryCloseCause, Telemetry, TimedOperation, WebhookAttemptOutcome } from '@fairdraw/application';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import type { RelayEvent } from '../beacon/drand-relays.js';
 
@@ -148,6 +148,14 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     for (const outcome of ['ok', 'failed', 'invalid'] satisfies RelayEvent['outcome'][]) beacon.inc({ kind, outcome }, 0);
   }
 
+  const webhooks = new Counter({
+    name: 'fairdraw_webhook_deliveries_total',
+    help: 'Webhook delivery attempts by outcome (delivered, retried, failed)',
+    labelNames: ['outcome'],
+    registers,
+  });
+  for (const outcome of ['delivered', 'retried', 'failed'] satisfies WebhookAttemptOutcome[]) webhooks.inc({ outcome }, 0);
+
   const telemetry: Telemetry = {
     lotteryCreated: () => created.inc(),
     lotteryClosed: (cause: LotteryCloseCause) => closed.inc({ cause }),
@@ -161,6 +169,7 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
       const end = durations[operation].startTimer();
       return () => void end();
     },
+    webhookAttempted: (outcome) => webhooks.inc({ outcome }),
   };
 
   return {

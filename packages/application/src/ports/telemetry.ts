@@ -14,7 +14,11 @@ export interface Telemetry {
   turnServed(requests: number, tickets: number): void;
   /** Starts timing one operation; calling the result records how long it took. */
   startTimer(operation: TimedOperation): () => void;
+  /** One webhook delivery attempt: delivered (a 2xx), retried later, or failed for good. */
+  webhookAttempted(outcome: WebhookAttemptOutcome): void;
 }
+
+export type WebhookAttemptOutcome = 'delivered' | 'retried' | 'failed';
 
 export type LotteryCloseCause = 'admin' | 'due' | 'sold_out';
 
@@ -31,4 +35,5 @@ export const noTelemetry: Telemetry = {
   ballotsIssued: nothing,
   turnServed: nothing,
   startTimer: () => nothing,
+  webhookAttempted: nothing,
 };
