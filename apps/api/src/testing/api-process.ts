@@ -48,6 +48,8 @@ export async function startApiProcess(env: Record<string, string>): Promise<ApiP
       // No beacon relays to reach from a test: fairdraw-v1 only, and no warning about it.
       DRAW_BEACON: 'off',
       LOG_LEVEL: 'info',
+      // As `npm start` and the image run it (allocator-advice.ts), so the log holds no such warning.
+      MALLOC_MMAP_THRESHOLD_: '131072',
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
