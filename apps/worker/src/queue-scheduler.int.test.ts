@@ -148,6 +148,9 @@ describe('the BullMQ worker', () => {
 /** The queue's completed jobs, once there is one. */
 async function completedJobs(worker: { scheduler: { queue: { getJobs(states: ['completed']): Promise<Job[]> } } }): Promise<Job[]> {
   let jobs: Job[] = [];
-  await eventually(async () => (jobs = await worker.scheduler.queue.getJobs(['completed'])).length > 0, 'a completed job');
+  await eventually(async () => {
+    jobs = await worker.scheduler.queue.getJobs(['completed']);
+    return jobs.length > 0;
+  }, 'a completed job');
   return jobs;
 }
