@@ -29,6 +29,8 @@ if (task === 'test') {
   // The build leaves tests out; type-check them too, so a test cannot rot unnoticed.
   runOrExit(bin('tsc'), ['-p', 'tsconfig.test.json']);
   runOrExit(bin('biome'), ['check', '.']);
+  // Unused files, exports and dependencies fail the run (knip.json names the entry points).
+  runOrExit(bin('knip'), []);
   if (!existsSync('/usr/bin/redis-server') && spawnSync('redis-server', ['--version']).status !== 0) {
     console.warn('redis-server is not installed: the worker tests will fail. Install it with `apt-get install -y redis-server`.');
   }

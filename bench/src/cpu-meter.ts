@@ -31,7 +31,7 @@ function procTimes(pid: number): ProcTimes | null {
 }
 
 /** CPU seconds of a process and of every child it has, alive or reaped. */
-export function treeCpuSeconds(root: number): number {
+function treeCpuSeconds(root: number): number {
   const top = procTimes(root);
   if (top === null) return 0;
   let total = top.self + top.reaped;

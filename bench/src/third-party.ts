@@ -42,7 +42,7 @@ export interface AutocannonRequest {
   setupRequest?: (request: AutocannonRequest) => AutocannonRequest;
   onResponse?: (status: number, body: string) => void;
 }
-export interface AutocannonOptions {
+interface AutocannonOptions {
   url: string;
   connections: number;
   duration: number;
@@ -50,7 +50,7 @@ export interface AutocannonOptions {
   timeout: number;
   requests: AutocannonRequest[];
 }
-export interface AutocannonResult {
+interface AutocannonResult {
   duration: number;
   errors: number;
   timeouts: number;
@@ -59,7 +59,7 @@ export interface AutocannonResult {
   statusCodeStats: Record<string, { count: number }>;
   latency: { p50: number; p99: number; average: number; max: number };
 }
-export interface AutocannonInstance {
+interface AutocannonInstance {
   on(event: 'response', listener: (client: unknown, statusCode: number) => void): void;
 }
 type Autocannon = (options: AutocannonOptions, done: (error: Error | null, result: AutocannonResult) => void) => AutocannonInstance;

@@ -12,7 +12,7 @@ const OPTIONS = { type: argon2.argon2id, memoryCost: 19_456, timeCost: 2, parall
  * MALLOC_MMAP_THRESHOLD_ is set (docs/benchmarks.md, "API RSS"), so the peak and what stays
  * after a login burst grow with this number.
  */
-export const HASHES_AT_ONCE = Math.min(4, Math.max(1, availableParallelism()));
+const HASHES_AT_ONCE = Math.min(4, Math.max(1, availableParallelism()));
 
 /** argon2id at OWASP's minimum (19 MiB, t=2, p=1): ~30 ms a hash on the reference machine. */
 export function argon2Hasher(atOnce: number = HASHES_AT_ONCE): PasswordHasher {

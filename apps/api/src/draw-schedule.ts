@@ -62,7 +62,7 @@ export function describeOutcome(outcome: ScheduledDrawsOutcome): Record<string, 
 }
 
 /** v2 draws due within this long get a timer or delayed job at each tick (ticks are at least daily). */
-export const BEACON_DRAW_HORIZON_MS = 26 * 3_600_000;
+const BEACON_DRAW_HORIZON_MS = 26 * 3_600_000;
 
 /**
  * After a tick: a delayed draw for each v2 lottery that waits for its round (pending) or whose

@@ -5,7 +5,7 @@ import { connectRedis } from './redis-connection.js';
 
 const QUEUE_NAME = 'fairdraw-webhooks';
 /** One id for every worker: upserting it again replaces the schedule, never adds a second. */
-export const DELIVERY_SCHEDULER_ID = 'deliver-webhooks';
+const DELIVERY_SCHEDULER_ID = 'deliver-webhooks';
 
 export interface WebhookQueueOptions {
   readonly redisUrl: string;

@@ -64,13 +64,13 @@ export interface BallotsTable {
   created_at: Date;
 }
 
-export interface PoolSlotsTable {
+interface PoolSlotsTable {
   lottery_id: string;
   position: number;
   ticket: number;
 }
 
-export interface EntryCountsTable {
+interface EntryCountsTable {
   lottery_id: string;
   /** `participant:<id>` or `ip:<address hash>`. */
   holder: string;
@@ -90,7 +90,7 @@ export interface DrawsTable {
   beacon: ColumnType<DrawBeacon | null, string | null | undefined, string | null>;
 }
 
-export interface IdempotencyKeysTable {
+interface IdempotencyKeysTable {
   scope: string;
   key: string;
   fingerprint: string;

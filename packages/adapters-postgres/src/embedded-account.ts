@@ -55,7 +55,7 @@ export function canReach(path: string, account: ServerAccount | null): boolean {
   return probe.status === 0;
 }
 
-export const firstLine = (error: unknown) =>
+const firstLine = (error: unknown) =>
   String((error as { stderr?: unknown }).stderr || (error instanceof Error ? error.message : error))
     .trim()
     .split('\n')[0];

@@ -30,7 +30,7 @@ export class HttpProblem extends Error {
 }
 
 /** Problem types are URNs: stable identifiers that promise no documentation page at an address. */
-export const PROBLEM_TYPE_BASE = 'urn:fairdraw:problem:';
+const PROBLEM_TYPE_BASE = 'urn:fairdraw:problem:';
 
 export function problemOf(code: ProblemCode, detail: string, errors: readonly FieldProblem[] = []): Problem {
   const status = STATUS_OF[code];

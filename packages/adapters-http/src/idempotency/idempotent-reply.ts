@@ -36,7 +36,7 @@ export function canonicalJson(value: unknown): string {
 }
 
 /** sha256 of method, path and canonical body; no body counts as `{}`, which is what it means here. */
-export function fingerprintOf(request: FastifyRequest): string {
+function fingerprintOf(request: FastifyRequest): string {
   const path = request.url.split('?')[0] ?? '';
   return createHash('sha256')
     .update(`${request.method}\n${path}\n${canonicalJson(request.body ?? {})}`)

@@ -17,7 +17,7 @@ export interface MetricsOptions {
 }
 
 /** Which per-address limit refused a request. */
-export type RateLimitName = 'general' | 'auth';
+type RateLimitName = 'general' | 'auth';
 
 /**
  * One process's Prometheus series: what the use cases report (as a Telemetry), what the HTTP

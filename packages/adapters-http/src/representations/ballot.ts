@@ -2,7 +2,7 @@ import type { BallotWithOwner, Issued, IssuedBallot, MyBallot } from '@fairdraw/
 import { z } from 'zod';
 import { Id, Timestamp } from '../schemas/common.js';
 
-export const IssuedBallotSchema = z
+const IssuedBallotSchema = z
   .object({
     id: Id,
     lottery_id: Id,
@@ -22,7 +22,7 @@ export function issuedBallotsView(issued: Issued): z.output<typeof IssuedBallots
   return { ballots: issued.ballots.map(issuedBallotView), charged: issued.charged, balance: issued.balance };
 }
 
-export function issuedBallotView({ ballot, verificationCode }: IssuedBallot): z.output<typeof IssuedBallotSchema> {
+function issuedBallotView({ ballot, verificationCode }: IssuedBallot): z.output<typeof IssuedBallotSchema> {
   return {
     id: ballot.id,
     lottery_id: ballot.lotteryId,

@@ -2,14 +2,14 @@ import { type Lottery, prizeValue } from '@fairdraw/domain';
 import { z } from 'zod';
 import { CalendarDate, Id, Timestamp } from '../schemas/common.js';
 
-export const PrizeSchema = z.object({ name: z.string(), amount: z.int(), value: z.int().describe('minor units paid to each winner') });
-export const EntrySchema = z.object({
+const PrizeSchema = z.object({ name: z.string(), amount: z.int(), value: z.int().describe('minor units paid to each winner') });
+const EntrySchema = z.object({
   guests: z.boolean(),
   per_participant_limit: z.int().nullable(),
   per_ip_limit: z.int().nullable(),
 });
 
-export const LotteryBeaconSchema = z
+const LotteryBeaconSchema = z
   .object({
     chain_hash: z.string(),
     public_key: z.string(),

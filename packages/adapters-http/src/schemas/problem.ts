@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { STATUS_OF, TITLE_OF } from '../errors/status-table.js';
 
-export const ProblemSchema = z
+const ProblemSchema = z
   .object({
     type: z.string(),
     title: z.string(),

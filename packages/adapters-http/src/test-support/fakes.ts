@@ -9,7 +9,7 @@ import { type TestDeps, testDeps } from '@fairdraw/application/testing';
 export type FakeDeps = TestDeps;
 
 /** sha256 in counter mode: random-looking, the same on every run. */
-export function seededRandom(seed = 'fairdraw http tests'): RandomSource {
+function seededRandom(seed = 'fairdraw http tests'): RandomSource {
   let block = 0;
   let buffer = Buffer.alloc(0);
   let ids = 0;

@@ -5,8 +5,7 @@ import type { WebhookAddressPolicy } from '@fairdraw/application';
 /** Every address a name resolves to; injected by tests to play DNS (or swap an answer). */
 export type Resolve = (hostname: string) => Promise<string[]>;
 
-export const systemResolve: Resolve = async (hostname) =>
-  (await lookup(hostname, { all: true, verbatim: true })).map((answer) => answer.address);
+const systemResolve: Resolve = async (hostname) => (await lookup(hostname, { all: true, verbatim: true })).map((answer) => answer.address);
 
 /**
  * Where a webhook must never point (SSRF): loopback, private, link-local, unspecified,
