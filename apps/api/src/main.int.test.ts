@@ -100,6 +100,7 @@ interface IssuedBallot {
 }
 interface Draw {
   drawn_at: string;
+  entries_digest: string;
   winners: { ballot_id: string; prize: string }[];
 }
 
@@ -211,6 +212,16 @@ describe('the API process', () => {
     const entries = await call<string>('GET', `/lotteries/${id}/entries`);
     expect(entries).toMatchObject({ status: 200, type: expect.stringContaining('text/plain') });
     expect(entries.body).toBe(ballots.map((b) => `${b.ticket_number}:${b.id}\n`).join(''));
+    // Drawn, the entries never change again: cached for good, their digest is the ETag, and a
+    // client holding them is answered 304 without the body.
+    const fresh = await fetch(`${base}/lotteries/${id}/entries`);
+    await fresh.arrayBuffer();
+    expect(fresh.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+    const etag = fresh.headers.get('etag') ?? '';
+    expect(etag).toBe(`"${draw.body.entries_digest}"`);
+    const revalidated = await fetch(`${base}/lotteries/${id}/entries`, { headers: { 'if-none-match': etag } });
+    expect(revalidated.status).toBe(304);
+    expect(await revalidated.text()).toBe('');
     // Anyone can recompute the winners from what the service published.
     const lottery = await call('GET', `/lotteries/${id}`);
     expect(verifyRecord(lottery.body, draw.body, entries.body)).toEqual([]);

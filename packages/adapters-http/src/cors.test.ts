@@ -23,7 +23,12 @@ describe('CORS preflights', () => {
     expect(res.statusCode, res.body).toBe(204);
     expect(res.headers['access-control-allow-origin']).toBe(SHOP);
     expect(String(res.headers['access-control-allow-methods']).split(', ')).toEqual(expect.arrayContaining(['POST', 'GET', 'DELETE']));
-    expect(String(res.headers['access-control-allow-headers']).split(', ')).toEqual(['Authorization', 'Content-Type', 'Idempotency-Key']);
+    expect(String(res.headers['access-control-allow-headers']).split(', ')).toEqual([
+      'Authorization',
+      'Content-Type',
+      'Idempotency-Key',
+      'If-None-Match',
+    ]);
     expect(res.headers['access-control-allow-credentials']).toBeUndefined();
     expect(String(res.headers.vary)).toMatch(/origin/i);
     expect(res.body).toBe('');
@@ -47,10 +52,12 @@ describe('CORS preflights', () => {
   it('allow any origin to read the public records, even by default', async () => {
     h = await harness();
     for (const url of [`/lotteries/${ID}/draw`, `/lotteries/${ID}/entries`, '/lotteries?status=drawn', '/winners', '/openapi.json']) {
-      const res = await preflight(url, STRANGER, 'GET', 'content-type');
+      const res = await preflight(url, STRANGER, 'GET', 'content-type, if-none-match');
       expect(res.statusCode, url).toBe(204);
       expect(res.headers['access-control-allow-origin'], url).toBe('*');
       expect(res.headers['access-control-allow-methods'], url).toBe('GET, HEAD');
+      // A page that keeps a record itself may revalidate it.
+      expect(String(res.headers['access-control-allow-headers']).split(', '), url).toContain('If-None-Match');
     }
     // The same path with a method that changes something is not a public read.
     expectProblem(await preflight(`/lotteries/${ID}/draw`, STRANGER, 'POST'), 403, 'FORBIDDEN');
@@ -73,6 +80,10 @@ describe('CORS on real requests', () => {
       expect(res.headers['cross-origin-resource-policy'], url).toBe('cross-origin');
       expect(res.headers['access-control-allow-credentials'], url).toBeUndefined();
     }
+    // The page may read the validator of a record it fetched, to revalidate it later.
+    const record = await h.request({ method: 'GET', url: `/lotteries/${lottery.id}/draw`, headers: { origin: STRANGER } });
+    expect(record.headers.etag).toMatch(/^"[0-9a-f]{64}"$/);
+    expect(String(record.headers['access-control-expose-headers']).split(', ')).toContain('ETag');
     const missing = await h.request({ method: 'GET', url: `/lotteries/${ID}`, headers: { origin: STRANGER } });
     expectProblem(missing, 404, 'LOTTERY_NOT_FOUND');
     expect(missing.headers['access-control-allow-origin']).toBe('*');

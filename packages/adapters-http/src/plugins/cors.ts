@@ -23,9 +23,10 @@ export function corsGroupOf(method: string, url: string): CorsGroup {
   return publicPath ? 'public-read' : 'restricted';
 }
 
-const ALLOWED_HEADERS = ['Authorization', 'Content-Type', 'Idempotency-Key'];
-// What a page may read from an answer besides the CORS-safelisted headers.
-const EXPOSED_HEADERS = ['Retry-After', 'Idempotent-Replayed', 'Location'];
+// If-None-Match: a page may revalidate a read it keeps itself (the ETag it was exposed).
+const ALLOWED_HEADERS = ['Authorization', 'Content-Type', 'Idempotency-Key', 'If-None-Match'];
+// What a page may read from an answer besides the CORS-safelisted headers (Cache-Control is one).
+const EXPOSED_HEADERS = ['Retry-After', 'Idempotent-Replayed', 'Location', 'ETag'];
 const common = { allowedHeaders: ALLOWED_HEADERS, exposedHeaders: EXPOSED_HEADERS, credentials: false, maxAge: 600 } as const;
 
 const PUBLIC_READ: FastifyCorsOptions = { ...common, origin: '*', methods: ['GET', 'HEAD'] };

@@ -1,7 +1,8 @@
-import { getDraw, getDrawByDate, listWinners, openEntries } from '@fairdraw/application';
+import { type DrawView, getDraw, getDrawByDate, getLottery, listWinners, openEntries } from '@fairdraw/application';
 import { LotteryId } from '@fairdraw/domain';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
+import { clientHasCurrent, conditionalGet, entityTag, IMMUTABLE, notModified, REVALIDATE } from '../plugins/http-cache.js';
 import { DrawSchema, drawView } from '../representations/draw.js';
 import { CalendarDate, DateParams, LotteryParams, PageQuery, pageOf, pageRequest } from '../schemas/common.js';
 import { problemResponses } from '../schemas/problem.js';
@@ -14,17 +15,27 @@ const WinnersQuery = PageQuery.extend({
 
 const tags = ['draws'];
 
+/** A drawn lottery's record is fixed forever; before that it changes with the clock and the draw. */
+function drawCached(view: DrawView, reply: FastifyReply): DrawView {
+  reply.header('cache-control', view.record === null ? REVALIDATE : IMMUTABLE);
+  return view;
+}
+
 export function drawRoutes(app: FastifyInstance, { deps, entriesDownloads }: RouteContext): void {
   const api = typed(app);
   const now = () => deps.clock.now();
   const byId = { tags, params: LotteryParams, response: { 200: DrawSchema, ...problemResponses(400, 404) } };
 
-  api.get('/lotteries/:id/winners', { schema: { ...byId, summary: 'The draw of a lottery; winners empty until drawn' } }, async (request) =>
-    drawView(await getDraw(deps, { lotteryId: LotteryId(request.params.id) }), now()),
+  api.get(
+    '/lotteries/:id/winners',
+    { onSend: conditionalGet, schema: { ...byId, summary: 'The draw of a lottery; winners empty until drawn' } },
+    async (request, reply) => drawView(drawCached(await getDraw(deps, { lotteryId: LotteryId(request.params.id) }), reply), now()),
   );
 
-  api.get('/lotteries/:id/draw', { schema: { ...byId, summary: 'The verifiable draw record (fairdraw-v1)' } }, async (request) =>
-    drawView(await getDraw(deps, { lotteryId: LotteryId(request.params.id) }), now()),
+  api.get(
+    '/lotteries/:id/draw',
+    { onSend: conditionalGet, schema: { ...byId, summary: 'The verifiable draw record (fairdraw-v1)' } },
+    async (request, reply) => drawView(drawCached(await getDraw(deps, { lotteryId: LotteryId(request.params.id) }), reply), now()),
   );
 
   api.get(
@@ -54,6 +65,7 @@ export function drawRoutes(app: FastifyInstance, { deps, entriesDownloads }: Rou
   api.get(
     '/lotteries/:id/entries',
     {
+      onSend: conditionalGet,
       schema: {
         tags,
         summary: 'The canonical entries text: "ticket_number:ballot_id" lines, ascending',
@@ -66,7 +78,17 @@ export function drawRoutes(app: FastifyInstance, { deps, entriesDownloads }: Rou
     },
     async (request, reply) => {
       entriesDownloads.admit(reply);
-      const lines = await openEntries(deps, { lotteryId: LotteryId(request.params.id) });
+      const lotteryId = LotteryId(request.params.id);
+      // Sealed entries are the preimage of their digest: that is their ETag, and a client that
+      // holds them is answered before a single line is read. Unsealed (due, or a sell-out being
+      // sealed), they are served without one. Drawn, the lottery can no longer be cancelled.
+      const { status, entriesDigest } = (await getLottery(deps, { lotteryId })).toState();
+      reply.header('cache-control', status === 'drawn' ? IMMUTABLE : REVALIDATE);
+      if (entriesDigest !== null) {
+        reply.header('etag', entityTag(entriesDigest));
+        if (clientHasCurrent(request.headers['if-none-match'], entityTag(entriesDigest))) return notModified(reply).send();
+      }
+      const lines = await openEntries(deps, { lotteryId });
       // Streamed from the store in chunks: a lottery with millions of ballots is never buffered,
       // and a client that stops reading holds no database connection (entries-download.ts).
       const stream = entriesDownloads.body(lines, reply);

@@ -11,6 +11,7 @@ import { LotteryId, MAX_PRICE, MAX_TICKET_LIMIT } from '@fairdraw/domain';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { IdempotencyHeaders, replyIdempotently } from '../idempotency/idempotent-reply.js';
+import { conditionalGet, REVALIDATE } from '../plugins/http-cache.js';
 import { DrawSchema, drawView } from '../representations/draw.js';
 import { LotterySchema, lotteryView } from '../representations/lottery.js';
 import { BEARER, CalendarDate, DateParams, LotteryParams, optionalBody, PageQuery, pageOf, pageRequest } from '../schemas/common.js';
@@ -98,6 +99,7 @@ export function lotteryRoutes(app: FastifyInstance, { deps, guards, cipher }: Ro
   api.get(
     '/lotteries',
     {
+      onSend: conditionalGet,
       schema: {
         tags,
         summary: 'List lotteries, newest first',
@@ -105,18 +107,27 @@ export function lotteryRoutes(app: FastifyInstance, { deps, guards, cipher }: Ro
         response: { 200: pageOf(LotterySchema), ...problemResponses(400) },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const { status, closes_from, closes_to } = request.query;
       const page = await listLotteries(deps, { status, closesFrom: closes_from, closesTo: closes_to, ...pageRequest(request.query) });
       const at = now();
+      reply.header('cache-control', REVALIDATE);
       return { items: page.items.map((l) => lotteryView(l, at)), next_cursor: page.nextCursor };
     },
   );
 
   api.get(
     '/lotteries/:id',
-    { schema: { tags, summary: 'One lottery', params: LotteryParams, response: { 200: LotterySchema, ...problemResponses(400, 404) } } },
-    async (request) => lotteryView(await getLottery(deps, { lotteryId: LotteryId(request.params.id) }), now()),
+    {
+      onSend: conditionalGet,
+      schema: { tags, summary: 'One lottery', params: LotteryParams, response: { 200: LotterySchema, ...problemResponses(400, 404) } },
+    },
+    // Even a drawn lottery revalidates: its representation is a view, not the published record.
+    async (request, reply) => {
+      const lottery = await getLottery(deps, { lotteryId: LotteryId(request.params.id) });
+      reply.header('cache-control', REVALIDATE);
+      return lotteryView(lottery, now());
+    },
   );
 
   api.get(
