@@ -6,16 +6,28 @@ import { type CpuShare, startCpuMeter } from './cpu-meter.js';
 import { runLoad } from './load.js';
 import type { Figures } from './phases.js';
 import { withClient } from './third-party.js';
+import { runWrk, wrkAvailable } from './wrk.js';
 
-/** Ceiling 1: GET of a small JSON from a bare Fastify in its own process, same load generator and concurrency. */
-export async function bareRouteCeiling(bench: Bench): Promise<HttpFigure> {
+/**
+ * Ceiling 1: GET of a small JSON from a bare Fastify in its own process, same load generator and
+ * concurrency; and, where wrk is installed, the same route driven by wrk's two threads, which
+ * says whether autocannon (one thread) limits the figure.
+ */
+export async function bareRouteCeiling(bench: Bench): Promise<{ autocannon: HttpFigure; wrk: HttpFigure | null }> {
   const port = await freePort();
   const server = await startChild('bare-server', [String(port)]);
   try {
     const load = { url: `http://127.0.0.1:${port}`, method: 'GET' as const, path: '/ping', connections: bench.connections };
     await runLoad({ ...load, seconds: 2, maxRequests: 200_000 });
     const { result, cpu } = await metered(bench, () => runLoad({ ...load, seconds: 10, maxRequests: 2_000_000 }), server.pid);
-    return { load: result, cpu };
+    if (!wrkAvailable()) return { autocannon: { load: result, cpu }, wrk: null };
+    const wrkLoad = { url: `${load.url}${load.path}`, connections: bench.connections, threads: 2 };
+    await runWrk({ ...wrkLoad, seconds: 2 });
+    const run = await metered(bench, () => runWrk({ ...wrkLoad, seconds: 10 }), server.pid);
+    // wrk is not this process: its CPU would count as "other" without this.
+    const generator = run.result.cpuSeconds / run.result.result.seconds;
+    const wrkCpu = { ...run.cpu, loadGenerator: generator, others: Math.max(0, run.cpu.others - generator) };
+    return { autocannon: { load: result, cpu }, wrk: { load: run.result.result, cpu: wrkCpu } };
   } finally {
     await stopChild(server);
   }

@@ -30,6 +30,9 @@ function procTimes(pid: number): ProcTimes | null {
   }
 }
 
+/** A process's own user + system seconds so far; 0 once it has exited. */
+export const ownCpuSeconds = (pid: number): number => procTimes(pid)?.self ?? 0;
+
 /** CPU seconds of a process and of every child it has, alive or reaped. */
 function treeCpuSeconds(root: number): number {
   const top = procTimes(root);

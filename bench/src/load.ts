@@ -11,11 +11,14 @@ export interface Load {
   readonly maxRequests: number;
   /** Per-request headers (a token, an X-Forwarded-For), called once per request. */
   readonly headers?: () => Record<string, string>;
+  /** The one status counted as success instead of any 2xx (304 for a conditional read). */
+  readonly okStatus?: number;
 }
 
 export interface LoadResult {
   readonly requests: number;
   readonly ok: number;
+  /** Answers other than success (any 2xx, or `okStatus` when the load names one). */
   readonly non2xx: number;
   readonly errors: number;
   readonly statusCodes: Record<string, number>;
@@ -36,8 +39,10 @@ export function runLoad(load: Load): Promise<LoadResult> {
     ...(load.body === undefined ? {} : { body: JSON.stringify(load.body) }),
   };
   const problems: Record<string, number> = {};
+  const okStatus = load.okStatus;
+  const isOk = (status: number) => (okStatus === undefined ? status >= 200 && status < 300 : status === okStatus);
   request.onResponse = (status, body) => {
-    if (status >= 200 && status < 300) return;
+    if (isOk(status)) return;
     const key = `${status} ${problemCode(body)}`;
     problems[key] = (problems[key] ?? 0) + 1;
   };
@@ -62,15 +67,17 @@ export function runLoad(load: Load): Promise<LoadResult> {
         if (error) return reject(error);
         const seconds = (lastResponse - started) / 1000;
         const statusCodes = Object.fromEntries(Object.entries(result.statusCodeStats).map(([code, s]) => [code, s.count]));
+        const requests = result['2xx'] + result.non2xx;
+        const ok = okStatus === undefined ? result['2xx'] : (statusCodes[String(okStatus)] ?? 0);
         resolve({
-          requests: result['2xx'] + result.non2xx,
-          ok: result['2xx'],
-          non2xx: result.non2xx,
+          requests,
+          ok,
+          non2xx: requests - ok,
           errors: result.errors + result.timeouts,
           statusCodes,
           problems,
           seconds,
-          okPerSecond: seconds > 0 ? result['2xx'] / seconds : 0,
+          okPerSecond: seconds > 0 ? ok / seconds : 0,
           latencyMs: { p50: result.latency.p50, p99: result.latency.p99, max: result.latency.max },
         });
       },

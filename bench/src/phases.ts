@@ -5,10 +5,13 @@ import type { Bench, HttpFigure } from './context.js';
 import { rssMb } from './cpu-meter.js';
 import { type LoginBurstFigure, type LoginFigures, loginBurst, logins } from './login.js';
 import { type RaffleFigures, raffle } from './raffle.js';
+import { type ReadFigures, reads } from './reads.js';
 
 export interface Figures {
   readonly connections: number;
   readonly bareRoute: HttpFigure;
+  /** The same route driven by wrk (two threads), when wrk is installed. */
+  readonly bareRouteWrk: HttpFigure | null;
   readonly rawInsert: TransactionFigure;
   readonly probes: {
     readonly hotRow: TransactionFigure;
@@ -20,6 +23,7 @@ export interface Figures {
   readonly keyed: HttpFigure;
   readonly bulk: HttpFigure;
   readonly raffle: RaffleFigures;
+  readonly reads: ReadFigures;
   readonly login: LoginFigures;
   readonly loginBurst: LoginBurstFigure;
   readonly apiRss: { readonly atStart: number; readonly rss: number; readonly peak: number };
@@ -29,7 +33,7 @@ export interface Figures {
 /** Every measurement of issue 6, ceilings first, in one run against one service. */
 export async function runPhases(bench: Bench): Promise<Figures> {
   bench.log('ceiling: bare Fastify route');
-  const bareRoute = await bareRouteCeiling(bench);
+  const bareRoutes = await bareRouteCeiling(bench);
   bench.log('ceiling: raw pg INSERT transactions');
   const rawInsert = await rawInsertCeiling(bench);
   bench.log('design probes: the ballot transaction in raw SQL');
@@ -42,6 +46,8 @@ export async function runPhases(bench: Bench): Promise<Figures> {
   const bulk = await bulkBallots(bench);
   bench.log('raffle issue');
   const raffleFigures = await raffle(bench);
+  bench.log('reads: a lottery, the open list, a drawn record with and without If-None-Match');
+  const readFigures = await reads(bench);
   bench.log('logins');
   const login = await logins(bench);
   // After every HTTP load; the close and draw below run in a process of their own.
@@ -51,13 +57,15 @@ export async function runPhases(bench: Bench): Promise<Figures> {
   const closeDraw = await closeAndDraw(bench, bench.large ? 10_000_000 : 1_000_000);
   return {
     connections: bench.connections,
-    bareRoute,
+    bareRoute: bareRoutes.autocannon,
+    bareRouteWrk: bareRoutes.wrk,
     rawInsert,
     probes,
     single,
     keyed,
     bulk,
     raffle: raffleFigures,
+    reads: readFigures,
     login,
     loginBurst: burst,
     apiRss,
