@@ -19,7 +19,6 @@ import {
   startEmbeddedPostgres,
 } from '@fairdraw/adapters-postgres';
 import {
-  BallotBatches,
   type BeaconDrawScheduler,
   cryptoRandom,
   type DeliveryDeps,
@@ -29,6 +28,7 @@ import {
   StoreUnavailable,
   simulatedPayments,
   systemClock,
+  wireDeps,
 } from '@fairdraw/application';
 import type { Kysely } from 'kysely';
 import { argon2Hasher } from './argon2-hasher.js';
@@ -144,33 +144,34 @@ export async function startRuntime(settings: Settings, options: RuntimeOptions):
     });
     let beaconDraws: BeaconDrawScheduler | null = null;
     const telemetry = metrics.telemetry;
-    const deps: Deps = {
-      uow,
-      clock: systemClock,
-      random: cryptoRandom,
-      passwords: argon2Hasher(),
-      keyed: hmacHasher(hashSecret),
-      settings: {
-        timeZone: settings.SERVICE_TIMEZONE,
-        refreshTokenTtlMs: settings.REFRESH_TOKEN_TTL,
-        currency: settings.CURRENCY,
-        beaconMarginS: settings.BEACON_MARGIN_S,
-      },
-      telemetry,
-      ballotBatches: new BallotBatches(uow, {
+    const deps = wireDeps(
+      {
+        uow,
+        clock: systemClock,
+        random: cryptoRandom,
+        passwords: argon2Hasher(),
+        keyed: hmacHasher(hashSecret),
+        settings: {
+          timeZone: settings.SERVICE_TIMEZONE,
+          refreshTokenTtlMs: settings.REFRESH_TOKEN_TTL,
+          currency: settings.CURRENCY,
+          beaconMarginS: settings.BEACON_MARGIN_S,
+        },
         telemetry,
+        payments: paymentProviders[settings.PAYMENTS],
+        webhooks: { payloads: httpWebhookPayloads, addresses: webhookAddressPolicy(addressRule), secrets },
+        beacon,
+        // Late-bound: the scheduler that draws needs these deps, and these deps schedule draws.
+        beaconDraws: { drawAt: async (lotteryId, at) => beaconDraws?.drawAt(lotteryId, at) },
+      },
+      {
         // Its draw seals it instead; the operator should still hear that the database refused
         // (an outage is reported once already).
         onSealError: (error) => {
           if (!(error instanceof StoreUnavailable)) log().warn({ err: error }, 'sealing a sold-out lottery failed (its draw will seal it)');
         },
-      }),
-      payments: paymentProviders[settings.PAYMENTS],
-      webhooks: { payloads: httpWebhookPayloads, addresses: webhookAddressPolicy(addressRule), secrets },
-      beacon,
-      // Late-bound: the scheduler that draws needs these deps, and these deps schedule draws.
-      beaconDraws: { drawAt: async (lotteryId, at) => beaconDraws?.drawAt(lotteryId, at) },
-    };
+      },
+    );
     return {
       deps,
       deliveryDeps: { uow, clock: systemClock, secrets, transport: webhookTransport(addressRule), telemetry },

@@ -21,7 +21,7 @@ function manyEntries(count: number) {
         for (let i = 1; i <= count; i++) yield { ticketNumber: i, ballotId: BallotId('0190aaaa-0000-7000-8000-000000000000') };
       },
     };
-    return { ...deps, uow: { ...deps.uow, isOpen: () => deps.uow.isOpen(), run: deps.uow.run, reads: { ...deps.uow.reads, ballots } } };
+    return { ...deps, uow: { ...deps.uow, run: deps.uow.run, reads: { ...deps.uow.reads, ballots } } };
   };
 }
 

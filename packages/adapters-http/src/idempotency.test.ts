@@ -1,4 +1,4 @@
-import { BallotBatches, type Deps } from '@fairdraw/application';
+import { type Deps, wireDeps } from '@fairdraw/application';
 import { withRepositories } from '@fairdraw/application/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { FakeDeps } from './test-support/fakes.js';
@@ -125,7 +125,7 @@ describe('Idempotency-Key on POST /lotteries/{id}/ballots', () => {
       const uow = withRepositories(deps.uow, (repos) => ({
         idempotency: { ...repos.idempotency, tryLock: async () => false, tryLockMany: async (keys) => keys.map(() => false) },
       }));
-      return { ...deps, uow, ballotBatches: new BallotBatches(uow) };
+      return wireDeps({ ...deps, uow });
     };
     h = await harness({ wrapDeps: keyHeld });
     const { token } = await h.participant();

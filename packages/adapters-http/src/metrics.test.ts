@@ -1,4 +1,4 @@
-import { BallotBatches } from '@fairdraw/application';
+import { wireDeps } from '@fairdraw/application';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createMetrics, type Metrics } from './metrics/metrics.js';
 import { expectProblem, type Harness, harness } from './test-support/harness.js';
@@ -11,11 +11,7 @@ function instrumented(metrics: Metrics, options: Parameters<typeof harness>[0] =
   return harness({
     ...options,
     metrics,
-    wrapDeps: (deps) => ({
-      ...deps,
-      telemetry: metrics.telemetry,
-      ballotBatches: new BallotBatches(deps.uow, { telemetry: metrics.telemetry }),
-    }),
+    wrapDeps: (deps) => wireDeps({ ...deps, telemetry: metrics.telemetry }),
   });
 }
 

@@ -1,5 +1,5 @@
 import { Writable } from 'node:stream';
-import { BallotBatches, type Deps, StoreUnavailable, type UnitOfWork } from '@fairdraw/application';
+import { type Deps, StoreUnavailable, type UnitOfWork, wireDeps } from '@fairdraw/application';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { FakeDeps } from './test-support/fakes.js';
 import { expectProblem, type Harness, harness } from './test-support/harness.js';
@@ -37,10 +37,9 @@ function outage(state: { down: boolean }) {
     const reads = Object.fromEntries(Object.entries(deps.uow.reads).map(([name, repo]) => [name, guard(repo)]));
     const uow: UnitOfWork = {
       reads: reads as unknown as UnitOfWork['reads'],
-      isOpen: () => deps.uow.isOpen(),
       run: (work) => (state.down ? Promise.reject(unavailable()) : deps.uow.run(work)),
     };
-    return { ...deps, uow, ballotBatches: new BallotBatches(uow) };
+    return wireDeps({ ...deps, uow });
   };
 }
 
@@ -85,7 +84,7 @@ describe('entries downloads', () => {
       };
       return {
         ...deps,
-        uow: { ...deps.uow, isOpen: () => deps.uow.isOpen(), run: deps.uow.run, reads: { ...deps.uow.reads, ballots: held } },
+        uow: { ...deps.uow, run: deps.uow.run, reads: { ...deps.uow.reads, ballots: held } },
       };
     };
     h = await harness({ wrapDeps, entriesDownloads: { maxDownloads, stallTimeoutMs: 30_000 } });

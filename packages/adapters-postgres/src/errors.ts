@@ -1,3 +1,4 @@
+import { AccountGone } from '@fairdraw/application';
 import { DomainError, type ErrorCode } from '@fairdraw/domain';
 
 /** Unique constraints (and unique indexes) whose violation is an expected business failure. */
@@ -13,15 +14,7 @@ const UNIQUE: Readonly<Record<string, readonly [ErrorCode, string]>> = {
  * Foreign keys whose violation is the client's doing: a well-signed token can outlive its
  * account (a store reset under the same JWT_SECRET). The key catches it at no extra query.
  */
-const FOREIGN: Readonly<Record<string, readonly [ErrorCode, string]>> = {
-  ballots_participant_id_fkey: ['UNAUTHORIZED', 'no account has this token'],
-  wallets_participant_id_fkey: ['UNAUTHORIZED', 'no account has this token'],
-};
-
-const KNOWN: Readonly<Record<string, Readonly<Record<string, readonly [ErrorCode, string]>>>> = {
-  '23505': UNIQUE,
-  '23503': FOREIGN,
-};
+const ACCOUNT_KEYS = new Set(['ballots_participant_id_fkey', 'wallets_participant_id_fkey']);
 
 /** Runs a write and turns a known constraint violation into its DomainError; anything else is rethrown. */
 export async function asDomainError<T>(write: Promise<T>): Promise<T> {
@@ -29,7 +22,8 @@ export async function asDomainError<T>(write: Promise<T>): Promise<T> {
     return await write;
   } catch (error) {
     const { code, constraint } = error as { code?: unknown; constraint?: unknown };
-    const known = typeof code === 'string' && typeof constraint === 'string' ? KNOWN[code]?.[constraint] : undefined;
+    if (code === '23503' && typeof constraint === 'string' && ACCOUNT_KEYS.has(constraint)) throw new AccountGone();
+    const known = code === '23505' && typeof constraint === 'string' ? UNIQUE[constraint] : undefined;
     if (known === undefined) throw error;
     throw new DomainError(known[0], known[1]);
   }

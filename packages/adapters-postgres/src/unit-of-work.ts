@@ -35,7 +35,6 @@ export function createPostgresUnitOfWork(db: Kysely<Database>): UnitOfWork {
   const open = new AsyncLocalStorage<Repositories>();
   return {
     reads: postgresRepositories(db),
-    isOpen: () => open.getStore() !== undefined,
     async run(work) {
       const joined = open.getStore();
       if (joined) return work(joined);

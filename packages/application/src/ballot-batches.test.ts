@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
-import { DomainError, type LotteryId, ParticipantId } from '@fairdraw/domain';
+import { DomainError, ParticipantId } from '@fairdraw/domain';
 import { describe, expect, it } from 'vitest';
-import { BallotBatches } from './ballot-batches.js';
 import { createLottery } from './create-lottery.js';
 import { drawLottery } from './draw-lottery.js';
 import { getDraw } from './get-draw.js';
@@ -14,6 +13,7 @@ import { registerParticipant } from './register-participant.js';
 import type { IdempotentResponse } from './run-idempotent.js';
 import { type SubmitBallots, submitBallots, submitBallotsOnce } from './submit-ballots.js';
 import { testDeps, withRepositories } from './testing/index.js';
+import { wireDeps } from './wire-deps.js';
 
 async function setup(lottery: Parameters<typeof createLottery>[1] = {}) {
   const deps = testDeps();
@@ -47,7 +47,7 @@ async function soldOutUnsealed() {
     },
   }));
   const heard: unknown[] = [];
-  const broken = { ...deps, uow: failing, ballotBatches: new BallotBatches(failing, { onSealError: (e) => heard.push(e) }) };
+  const broken = wireDeps({ ...deps, uow: failing }, { onSealError: (e) => heard.push(e) });
   const lottery = await createLottery(deps, { ticketLimit: 2, entry: { guests: true } });
   const guest = { participantId: null, isAdmin: false };
   const bought = await submitBallots(broken, { lotteryId: lottery.id, player: guest, clientIp: '10.0.0.1', count: 2, ticketNumber: null });
@@ -124,7 +124,7 @@ describe('ballots submitted together', () => {
         },
       },
     }));
-    const d = { ...deps, uow: flaky, ballotBatches: new BallotBatches(flaky) };
+    const d = wireDeps({ ...deps, uow: flaky });
     const results = await Promise.allSettled([1, 2, 3, 4].map(() => submitBallots(d, command())));
     expect(results.map(codeOf)).toEqual(['ok', 'ok', 'ok', 'ok']);
     expect(failures).toBe(1);
@@ -159,7 +159,6 @@ describe('ballots submitted together', () => {
     // What pg does when the socket drops after the server applied COMMIT: committed, yet an error.
     const flaky: UnitOfWork = {
       reads: deps.uow.reads,
-      isOpen: () => deps.uow.isOpen(),
       run: async (work) => {
         const value = await deps.uow.run(work);
         runs += 1;
@@ -167,7 +166,7 @@ describe('ballots submitted together', () => {
         return value;
       },
     };
-    const d = { ...deps, uow: flaky, ballotBatches: new BallotBatches(flaky) };
+    const d = wireDeps({ ...deps, uow: flaky });
     const send = (participantId: ParticipantId) =>
       submitBallots(d, {
         lotteryId: lottery.id,
@@ -201,7 +200,7 @@ describe('ballots submitted together', () => {
         },
       },
     }));
-    const d = { ...deps, uow: outage, ballotBatches: new BallotBatches(outage) };
+    const d = wireDeps({ ...deps, uow: outage });
     const results = await Promise.allSettled([1, 2, 3, 4].map(() => submitBallots(d, command())));
     expect(results.map((r) => (r.status === 'fulfilled' ? 'ok' : r.reason))).toEqual(['ok', down, down, down]);
     // One insert per turn: the failed turn was not replayed request by request.
@@ -246,13 +245,12 @@ describe('ballots submitted together', () => {
     let transactions = 0;
     const counting: UnitOfWork = {
       reads: deps.uow.reads,
-      isOpen: () => deps.uow.isOpen(),
       run: (work) => {
         transactions += 1;
         return deps.uow.run(work);
       },
     };
-    const readers = { ...deps, uow: counting, ballotBatches: new BallotBatches(counting) };
+    const readers = wireDeps({ ...deps, uow: counting });
     const views = await Promise.all(Array.from({ length: 10 }, () => getDraw(readers, { lotteryId: lottery.id })));
     expect(transactions).toBe(1);
     expect(new Set(views.map((v) => v.lottery.toState().entriesDigest)).size).toBe(1);
@@ -295,7 +293,7 @@ describe('Idempotency-Keys in a turn', () => {
         ]),
       ) as unknown as typeof repos.idempotency,
     }));
-    const keyed = { ...deps, uow: counting, ballotBatches: new BallotBatches(counting) };
+    const keyed = wireDeps({ ...deps, uow: counting });
     const respond = (ballots: { ballot: { ticketNumber: number } }[]) => ({ status: 201, body: String(ballots[0]?.ballot.ticketNumber) });
     const send = (key: string) => submitBallotsOnce(keyed, command(), { scope: `participant:${alice.id}`, key, fingerprint: 'f' }, respond);
     const first = await Promise.all(Array.from({ length: 20 }, (_, i) => send(`k-${i}`)));
@@ -308,69 +306,49 @@ describe('Idempotency-Keys in a turn', () => {
   });
 });
 
-describe("ballots submitted inside a caller's transaction", () => {
-  it('commit and roll back with it instead of waiting in the queue', async () => {
-    const { deps, command, stored } = await setup();
-    const before = deps.uow.commits;
-    await expect(
-      deps.uow.run(async () => {
-        await submitBallots(deps, command({ count: 2 }));
-        throw new Error('the caller fails after the ballots');
-      }),
-    ).rejects.toThrow('the caller fails');
-    expect(await stored()).toEqual([]);
-    const both = await deps.uow.run(async () => [await submitBallots(deps, command()), await submitBallots(deps, command())]);
-    expect(both.map((r) => r.ballots[0]?.ballot.ticketNumber)).toEqual([1, 2]);
-    expect(deps.uow.commits - before).toBe(1);
-  });
-});
-
 describe('BallotBatches', () => {
-  const lotteryId = (deps: ReturnType<typeof testDeps>) => createLottery(deps, {}).then((l) => l.id as LotteryId);
-
   it('caps the tickets of one turn, but serves a request larger than the cap alone', async () => {
-    const deps = testDeps();
-    const id = await lotteryId(deps);
-    // Turns are told apart by the transaction each work runs in.
-    let turn = 0;
+    const { deps, command, stored } = await setup();
+    let turns = 0;
     const uow: UnitOfWork = {
       reads: deps.uow.reads,
-      isOpen: () => deps.uow.isOpen(),
-      run: (w) =>
-        deps.uow.run((repos) => {
-          turn += 1;
-          return w(repos);
-        }),
+      run: (w) => {
+        turns += 1;
+        return deps.uow.run(w);
+      },
     };
-    const batches = new BallotBatches(uow, { maxTickets: 10 });
-    const turns: number[] = [];
-    const work = (tickets: number) =>
-      batches.submit(id, { tickets }, async () => {
-        turns.push(turn);
-        return tickets;
-      });
-    await Promise.all([work(4), work(4), work(4), work(4), work(25), work(1)]);
-    expect(turns).toEqual([1, 2, 2, 3, 4, 5]);
+    const capped = wireDeps({ ...deps, uow }, { maxTickets: 10 });
+    // The first runs alone; meanwhile the rest queue: [4, 4] fit in 10, then [4], [25] alone, [1].
+    const counts = [4, 4, 4, 4, 25, 1];
+    const results = await Promise.all(counts.map((count) => submitBallots(capped, command({ count }))));
+    expect(turns).toBe(5);
+    expect(results.map((r) => r.ballots.length)).toEqual(counts);
+    // Served in arrival order: each request's tickets follow the previous request's.
+    expect(results.flatMap((r) => r.ballots.map((b) => b.ballot.ticketNumber))).toEqual(Array.from({ length: 42 }, (_, i) => i + 1));
+    expect(await stored()).toHaveLength(42);
   });
 
   it('answers an unexpected failure with that error and keeps the rest of the turn', async () => {
-    const deps = testDeps();
-    const id = await lotteryId(deps);
-    const batches = new BallotBatches(deps.uow);
+    const { deps, command, bob, stored } = await setup();
     const boom = new Error('connection lost');
+    // A store that fails any write of bob's ballots with an error no rule explains.
+    const failing = withRepositories(deps.uow, (repos) => ({
+      ballots: {
+        ...repos.ballots,
+        addMany: async (ballots) => {
+          if (ballots.some((b) => b.participantId === bob.id)) throw boom;
+          return repos.ballots.addMany(ballots);
+        },
+      },
+    }));
+    const d = wireDeps({ ...deps, uow: failing });
     const results = await Promise.allSettled([
-      batches.submit(id, { tickets: 1 }, async () => 'a'),
-      batches.submit(id, { tickets: 1 }, async () => 'b'),
-      batches.submit(id, { tickets: 1 }, async () => {
-        throw boom;
-      }),
-      batches.submit(id, { tickets: 1 }, async () => 'd'),
+      submitBallots(d, command()),
+      submitBallots(d, command()),
+      submitBallots(d, command({ participantId: bob.id })),
+      submitBallots(d, command()),
     ]);
-    expect(results).toEqual([
-      { status: 'fulfilled', value: 'a' },
-      { status: 'fulfilled', value: 'b' },
-      { status: 'rejected', reason: boom },
-      { status: 'fulfilled', value: 'd' },
-    ]);
+    expect(results.map((r) => (r.status === 'rejected' ? r.reason : 'ok'))).toEqual(['ok', 'ok', boom, 'ok']);
+    expect(await stored()).toHaveLength(3);
   });
 });

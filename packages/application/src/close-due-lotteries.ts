@@ -3,7 +3,6 @@ import type { Deps } from './deps.js';
 import { drawLottery } from './draw-lottery.js';
 import type { DrawRecord } from './ports/repositories.js';
 import { StoreUnavailable } from './ports/store-unavailable.js';
-import { sealClosedLottery } from './seal-entries.js';
 
 export interface CloseDueOutcome {
   readonly drawn: readonly DrawRecord[];
@@ -51,5 +50,5 @@ async function recordDueClose(deps: Deps, lotteryId: LotteryId): Promise<void> {
     lottery.recordDueClose(deps.clock.now());
     await repos.lotteries.save(lottery);
   });
-  await sealClosedLottery(deps.uow, lotteryId);
+  await deps.seals.afterClose(lotteryId, { rethrow: true });
 }

@@ -2,7 +2,6 @@ import { fail, type Lottery, type LotteryId } from '@fairdraw/domain';
 import type { Deps } from './deps.js';
 import { noTelemetry } from './ports/telemetry.js';
 import { recordLotteryEvent } from './record-lottery-event.js';
-import { sealEntries } from './seal-entries.js';
 
 export async function closeLottery(deps: Deps, command: { lotteryId: LotteryId }): Promise<Lottery> {
   const telemetry = deps.telemetry ?? noTelemetry;
@@ -10,7 +9,7 @@ export async function closeLottery(deps: Deps, command: { lotteryId: LotteryId }
     const lottery = (await repos.lotteries.lock(command.lotteryId)) ?? fail('LOTTERY_NOT_FOUND', 'no such lottery');
     const now = deps.clock.now();
     lottery.close(now);
-    await sealEntries(repos, lottery, telemetry);
+    await deps.seals.withinLock(repos, lottery);
     await repos.lotteries.save(lottery);
     await recordLotteryEvent(deps, repos, { type: 'lottery.closed', lottery, at: now });
     return lottery;

@@ -1,10 +1,11 @@
-import type { BallotQueue } from './ballot-batches.js';
+import type { BallotQueue } from './ports/ballot-queue.js';
 import type { BeaconDrawScheduler, RandomnessBeacon } from './ports/beacon.js';
 import type { PaymentProvider } from './ports/payments.js';
 import type { UnitOfWork } from './ports/repositories.js';
 import type { Clock, KeyedHasher, PasswordHasher, RandomSource } from './ports/system.js';
 import type { Telemetry } from './ports/telemetry.js';
 import type { WebhookPorts } from './ports/webhooks.js';
+import type { Seals } from './seal-coordinator.js';
 
 export interface Settings {
   /** IANA zone that defines calendar dates and midnight. */
@@ -27,6 +28,8 @@ export interface Deps {
   readonly settings: Settings;
   /** Groups concurrent ballots of one lottery into shared transactions; one per process. */
   readonly ballotBatches: BallotQueue;
+  /** Freezes closed lotteries' entries: in a close's or draw's transaction, or after a sell-out. */
+  readonly seals: Seals;
   /** PAYMENTS: where deposits come from. */
   readonly payments: PaymentProvider;
   /** Event payloads, the SSRF rule and the secrets' encryption, for webhooks. */

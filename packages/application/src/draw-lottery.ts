@@ -4,7 +4,6 @@ import { payPrizes } from './pay-prizes.js';
 import type { DrawRecord } from './ports/repositories.js';
 import { noTelemetry } from './ports/telemetry.js';
 import { recordLotteryEvent } from './record-lottery-event.js';
-import { sealEntries } from './seal-entries.js';
 import type { DrawView } from './views.js';
 
 /**
@@ -26,7 +25,7 @@ export async function drawLottery(deps: Deps, command: { lotteryId: LotteryId })
     const wasOpen = lottery.toState().status === 'open';
     lottery.recordDueClose(now);
     closedAsDue = wasOpen && lottery.toState().status === 'closed';
-    if (lottery.toState().status === 'closed') await sealEntries(repos, lottery, telemetry);
+    if (lottery.toState().status === 'closed') await deps.seals.withinLock(repos, lottery);
     // A scheduled close is recorded here, in the draw's transaction: its event comes first.
     if (wasOpen && lottery.toState().status === 'closed')
       await recordLotteryEvent(deps, repos, { type: 'lottery.closed', lottery, at: now });

@@ -18,7 +18,7 @@ async function drawOf(deps: Deps, read: Lottery): Promise<DrawView> {
   // its last ticket's commit: wait for that (or do it), rather than show a closed lottery
   // without. Readers share one attempt per process and hold no connection while they wait.
   if (read.toState().status === 'closed' && !read.isSealed) {
-    await deps.ballotBatches.sealSoldOut(read.id);
+    await deps.seals.afterClose(read.id);
     lottery = (await deps.uow.reads.lotteries.findById(read.id)) ?? read;
   }
   return { lottery, record: await deps.uow.reads.draws.findByLottery(lottery.id) };

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { BallotBatches } from './ballot-batches.js';
 import { closeDueLotteries } from './close-due-lotteries.js';
 import { closeLottery } from './close-lottery.js';
 import { createLottery } from './create-lottery.js';
@@ -8,6 +7,7 @@ import type { Telemetry, TimedOperation } from './ports/telemetry.js';
 import { registerParticipant } from './register-participant.js';
 import { submitBallots } from './submit-ballots.js';
 import { testDeps } from './testing/index.js';
+import { wireDeps } from './wire-deps.js';
 
 /** Writes down every report, in order, as a short line. */
 function recorder() {
@@ -27,7 +27,7 @@ function recorder() {
 async function setup() {
   const { heard, telemetry } = recorder();
   const base = testDeps();
-  const deps = { ...base, telemetry, ballotBatches: new BallotBatches(base.uow, { telemetry }) };
+  const deps = wireDeps({ ...base, telemetry });
   const alice = await registerParticipant(deps, { username: 'alice', password: 'correct horse' });
   const play = (lotteryId: Parameters<typeof submitBallots>[1]['lotteryId'], count: number) =>
     submitBallots(deps, { lotteryId, player: { participantId: alice.id, isAdmin: false }, clientIp: '::1', count, ticketNumber: null });

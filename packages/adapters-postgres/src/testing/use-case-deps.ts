@@ -1,4 +1,4 @@
-import { BallotBatches, cryptoRandom, type Deps, hmacHasher, simulatedPayments, systemClock } from '@fairdraw/application';
+import { cryptoRandom, type Deps, hmacHasher, simulatedPayments, systemClock, wireDeps } from '@fairdraw/application';
 import { plainTextPasswords, testWebhookPorts } from '@fairdraw/application/testing';
 import { DomainError } from '@fairdraw/domain';
 import type { Kysely } from 'kysely';
@@ -13,17 +13,16 @@ import { createPostgresUnitOfWork } from '../unit-of-work.js';
  */
 export function postgresTestDeps(db: Kysely<Database>): Deps {
   const uow = createPostgresUnitOfWork(db);
-  return {
+  return wireDeps({
     uow,
     clock: systemClock,
     random: cryptoRandom,
     passwords: plainTextPasswords,
     keyed: hmacHasher('test secret'),
     settings: { timeZone: 'UTC', refreshTokenTtlMs: 30 * 86_400_000, currency: 'EUR' },
-    ballotBatches: new BallotBatches(uow),
     payments: simulatedPayments,
     webhooks: testWebhookPorts,
-  };
+  });
 }
 
 export type Settled<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly code: string };

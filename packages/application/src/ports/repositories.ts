@@ -11,6 +11,7 @@ import type {
   SlotWrite,
   Wallet,
 } from '@fairdraw/domain';
+import type { HolderKey } from '../holder-key.js';
 import type { WebhookRepository } from './webhooks.js';
 
 export interface Page<T> {
@@ -113,14 +114,14 @@ export interface BallotRepository {
 }
 
 /**
- * Tickets per holder (`participant:<id>` or `ip:<address hash>`) in the lotteries that limit
+ * Tickets per holder (holder-key.ts) in the lotteries that limit
  * them: a primary-key read inside the lottery lock, where counting the ballots would scan the
  * lottery (docs/benchmarks.md). Kept only for lotteries that have the limit.
  */
 export interface EntryCountRepository {
   /** In the order asked; 0 for a holder with no tickets. */
-  read(lotteryId: LotteryId, holders: readonly string[]): Promise<number[]>;
-  add(lotteryId: LotteryId, tickets: ReadonlyMap<string, number>): Promise<void>;
+  read(lotteryId: LotteryId, holders: readonly HolderKey[]): Promise<number[]>;
+  add(lotteryId: LotteryId, tickets: ReadonlyMap<HolderKey, number>): Promise<void>;
 }
 
 /** The stored slots of a finite pool (see domain ticket-pool.ts). */
@@ -176,6 +177,21 @@ export interface IdempotencyRecord {
 export interface IdempotencyKey {
   readonly scope: string;
   readonly key: string;
+}
+
+/** A request that must run at most once per (scope, key). */
+export interface IdempotencyRequest {
+  /** Whose keys these are: a participant, or a guest's address. */
+  readonly scope: string;
+  readonly key: string;
+  /** Identifies the request; the same key with another fingerprint is IDEMPOTENCY_KEY_REUSED. */
+  readonly fingerprint: string;
+}
+
+/** The response stored for a key, replayed to every retry. */
+export interface IdempotentResponse {
+  readonly status: number;
+  readonly body: string;
 }
 
 export interface IdempotencyRepository {
@@ -234,8 +250,6 @@ export interface Repositories {
  */
 export interface UnitOfWork {
   run<T>(work: (repos: Repositories) => Promise<T>): Promise<T>;
-  /** Whether the calling async context is inside a `run` (whose transaction a nested run joins). */
-  isOpen(): boolean;
   /** Repositories outside any transaction, for reads that need no isolation (lists, streams). */
   readonly reads: Repositories;
 }

@@ -1,4 +1,6 @@
+import { ParticipantId } from '@fairdraw/domain';
 import { describe, expect, it } from 'vitest';
+import { HolderKey } from '../holder-key.js';
 import type { Entry, UnitOfWork } from '../ports/repositories.js';
 import { aBallot, aLottery, allPages, aParticipant, stored } from './fixtures.js';
 
@@ -55,23 +57,26 @@ export function ballotsContract(uow: () => UnitOfWork): void {
     it('keeps entry counts per lottery and holder, adding to them and reading several at once', async () => {
       const lottery = await stored(uow(), aLottery());
       const other = await stored(uow(), aLottery());
-      const add = (id: typeof lottery.id, counts: [string, number][]) => uow().run((repos) => repos.entryCounts.add(id, new Map(counts)));
+      const a = HolderKey.participant(ParticipantId('a'));
+      const x = HolderKey.address('x');
+      const add = (id: typeof lottery.id, counts: [HolderKey, number][]) =>
+        uow().run((repos) => repos.entryCounts.add(id, new Map(counts)));
       await add(lottery.id, [
-        ['participant:a', 2],
-        ['ip:x', 1],
+        [a, 2],
+        [x, 1],
       ]);
-      await add(lottery.id, [['participant:a', 3]]);
-      await add(other.id, [['ip:x', 7]]);
-      expect(await uow().reads.entryCounts.read(lottery.id, ['ip:x', 'participant:a', 'ip:nobody'])).toEqual([1, 5, 0]);
-      expect(await uow().reads.entryCounts.read(other.id, ['participant:a', 'ip:x'])).toEqual([0, 7]);
+      await add(lottery.id, [[a, 3]]);
+      await add(other.id, [[x, 7]]);
+      expect(await uow().reads.entryCounts.read(lottery.id, [x, a, HolderKey.address('nobody')])).toEqual([1, 5, 0]);
+      expect(await uow().reads.entryCounts.read(other.id, [a, x])).toEqual([0, 7]);
       expect(await uow().reads.entryCounts.read(other.id, [])).toEqual([]);
       await expect(
         uow().run(async (repos) => {
-          await repos.entryCounts.add(lottery.id, new Map([['ip:x', 10]]));
+          await repos.entryCounts.add(lottery.id, new Map([[x, 10]]));
           throw new Error('rolled back');
         }),
       ).rejects.toThrow('rolled back');
-      expect(await uow().reads.entryCounts.read(lottery.id, ['ip:x'])).toEqual([1]);
+      expect(await uow().reads.entryCounts.read(lottery.id, [x])).toEqual([1]);
     });
 
     it('lists a lottery’s ballots by ascending ticket, with their owners, page by page', async () => {

@@ -40,12 +40,6 @@ export function unitOfWorkContract(uow: () => UnitOfWork): void {
       expect(await uow().reads.lotteries.findById(lottery.id)).not.toBeNull();
     });
 
-    it('tells work inside a run from work outside any', async () => {
-      expect(uow().isOpen()).toBe(false);
-      expect(await uow().run(async () => uow().isOpen())).toBe(true);
-      expect(uow().isOpen()).toBe(false);
-    });
-
     it('lets a nested run join the open transaction, so an outer throw undoes it too', async () => {
       const inner = aLottery();
       await expect(

@@ -23,8 +23,7 @@ export function inMemoryBallots(session: Session): BallotRepository {
       for (const b of ballots) {
         if (all.has(b.id)) throw new Error(`ballot ${b.id} exists`);
         // PostgreSQL's foreign key on participant_id, with the same code the adapter maps it to.
-        if (b.participantId !== null && !store().participants.has(b.participantId))
-          session.reject('UNAUTHORIZED', 'no account has this token');
+        if (b.participantId !== null && !store().participants.has(b.participantId)) session.rejectAccountless();
         const key = ticketKey(b.lotteryId, b.ticketNumber);
         if (tickets.has(key) || batch.has(key)) session.reject('TICKET_TAKEN', `ticket ${b.ticketNumber} is taken`);
         batch.add(key);

@@ -7,6 +7,7 @@ import {
   type Participant,
   type WalletState,
 } from '@fairdraw/domain';
+import { AccountGone } from '../ports/account-gone.js';
 import type { Ballot, DrawRecord, IdempotencyRecord, RefreshToken } from '../ports/repositories.js';
 import type { Delivery, RecordedEvent, Webhook } from '../ports/webhooks.js';
 
@@ -78,6 +79,8 @@ export interface Session {
   check(): void;
   /** A unique rule rejected a write. Like PostgreSQL, this aborts the whole transaction. */
   reject(code: ErrorCode, message: string): never;
+  /** The same with the error a foreign key raises for a participant with no account. */
+  rejectAccountless(): never;
   /** A transaction-scoped advisory lock; false when another transaction holds it. */
   tryLock(key: string): boolean;
 }
@@ -100,6 +103,10 @@ export function transactionSession(tx: Transaction, heldLocks: Set<string>): Ses
       tx.aborted = true;
       throw new DomainError(code, message);
     },
+    rejectAccountless() {
+      tx.aborted = true;
+      throw new AccountGone();
+    },
     tryLock(key) {
       if (tx.locks.has(key)) return true;
       if (heldLocks.has(key)) return false;
@@ -117,6 +124,9 @@ export function committedSession(committed: () => Store, heldLocks: Set<string>)
     check() {},
     reject(code, message) {
       throw new DomainError(code, message);
+    },
+    rejectAccountless() {
+      throw new AccountGone();
     },
     tryLock: (key) => !heldLocks.has(key),
   };

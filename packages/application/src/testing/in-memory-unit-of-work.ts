@@ -66,7 +66,6 @@ export function createInMemoryUnitOfWork(): InMemoryUnitOfWork {
   const reads = autocommit(repositoriesOver(committedSession(() => committed, heldLocks)), run);
   return {
     run,
-    isOpen: () => open.getStore() !== undefined,
     reads,
     get commits() {
       return commits;

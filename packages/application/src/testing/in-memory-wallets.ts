@@ -15,7 +15,7 @@ export function inMemoryWallets(session: Session): WalletRepository {
       const state = store().wallets.get(id);
       if (state) found.set(id, Wallet.restore(copy(state)));
       else if (empty) {
-        if (!store().participants.has(id)) session.reject('UNAUTHORIZED', 'no account has this token');
+        if (!store().participants.has(id)) session.rejectAccountless();
         found.set(id, Wallet.empty(id));
       }
     }

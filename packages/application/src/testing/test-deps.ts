@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
-import { BallotBatches } from '../ballot-batches.js';
 import type { Deps } from '../deps.js';
 import type { PasswordHasher, RandomSource } from '../ports/system.js';
 import { cryptoRandom } from '../system/crypto-random.js';
 import { hmacHasher } from '../system/hmac-hasher.js';
 import { simulatedPayments } from '../system/simulated-payments.js';
+import { wireDeps } from '../wire-deps.js';
 import { createInMemoryUnitOfWork, type InMemoryUnitOfWork } from './in-memory-unit-of-work.js';
 import { testWebhookPorts } from './test-webhooks.js';
 
@@ -37,15 +37,14 @@ export function testDeps(
   overrides: { timeZone?: string; random?: RandomSource; now?: Date | string; uow?: InMemoryUnitOfWork } = {},
 ): TestDeps {
   const uow = overrides.uow ?? createInMemoryUnitOfWork();
-  return {
+  return wireDeps({
     uow,
     clock: new ManualClock(new Date(overrides.now ?? '2030-01-10T12:00:00.000Z')),
     random: overrides.random ?? cryptoRandom,
     passwords: plainTextPasswords,
     keyed: hmacHasher('test secret'),
     settings: { timeZone: overrides.timeZone ?? 'UTC', refreshTokenTtlMs: 30 * 86_400_000, currency: 'EUR' },
-    ballotBatches: new BallotBatches(uow),
     payments: simulatedPayments,
     webhooks: testWebhookPorts,
-  };
+  });
 }

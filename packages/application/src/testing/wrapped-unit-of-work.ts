@@ -8,7 +8,6 @@ import type { WebhookEvent } from '../ports/webhooks.js';
 export function withRepositories(uow: UnitOfWork, replace: (repos: Repositories) => Partial<Repositories>): UnitOfWork {
   return {
     reads: uow.reads,
-    isOpen: () => uow.isOpen(),
     run: (work) => uow.run((repos) => work({ ...repos, ...replace(repos) })),
   };
 }

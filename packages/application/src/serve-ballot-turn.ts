@@ -1,0 +1,297 @@
+import {
+  DomainError,
+  fail,
+  type IssuePlan,
+  type Lottery,
+  type LotteryId,
+  type ParticipantId,
+  type PoolAnswer,
+  type PoolIssue,
+  unmovedPositionOf,
+  unmovedTicketAt,
+  Wallet,
+} from '@fairdraw/domain';
+import type { Deps } from './deps.js';
+import { HolderKey } from './holder-key.js';
+import type { BallotAnswer, BallotRequest, Issued, IssuedBallot } from './ports/ballot-queue.js';
+import type { Ballot, IdempotencyKey, IdempotencyRecord, Repositories } from './ports/repositories.js';
+import { recordLotteryEvent } from './record-lottery-event.js';
+import { recordOf, storedResponse } from './run-idempotent.js';
+
+/** What a turn needs besides its store: the clock and randomness, and the event outbox's payloads. */
+export type TurnContext = Pick<Deps, 'clock' | 'random' | 'webhooks'>;
+
+export type TurnOutcome = { readonly ok: true; readonly answer: BallotAnswer } | { readonly ok: false; readonly error: unknown };
+
+export interface ServedTurn {
+  /** One per request, in the order given. */
+  readonly outcomes: readonly TurnOutcome[];
+  /** The turn sold the pool out: the lottery closed, its entries still to be sealed. */
+  readonly soldOut: boolean;
+  /** Tickets the turn issued. */
+  readonly issued: number;
+}
+
+/**
+ * One transaction's work for the waiting requests of one lottery, top-down: lock the lottery,
+ * read ahead what every request will check (Idempotency-Keys, entry counts, accounts when
+ * asked, wallets), serve each request in arrival order (its key, its rules, its tickets), then
+ * write what they took in one statement per kind. A request refused by a rule before it took a
+ * ticket gets its error and the others go on; anything else fails the turn (ballot-batches.ts
+ * decides what runs again). Runs inside the caller's unit of work, which commits it.
+ */
+export async function serveBallotTurn(
+  repos: Repositories,
+  lotteryId: LotteryId,
+  requests: readonly BallotRequest[],
+  context: TurnContext,
+  options: { readonly checkAccounts: boolean },
+): Promise<ServedTurn> {
+  const lottery = await repos.lotteries.lock(lotteryId);
+  const keys = await readKeys(repos, requests);
+  const ahead = lottery === null ? nothingAhead : await readAhead(repos, lottery, requests, options);
+  const taken = new Taken(lottery);
+  const issuedAtStart = taken.count();
+  const outcomes: TurnOutcome[] = [];
+  for (const request of requests) {
+    const issuedBefore = taken.count();
+    try {
+      outcomes.push({ ok: true, answer: await serveRequest(repos, lottery, request, { context, keys, ahead, taken }) });
+    } catch (error) {
+      // Refused with nothing taken: answered alone. Otherwise (or alone) the turn rolls back.
+      if (!(error instanceof DomainError) || requests.length === 1 || taken.count() !== issuedBefore) throw error;
+      outcomes.push({ ok: false, error });
+    }
+  }
+  await keys.save(repos);
+  const soldOut = lottery !== null && (await writeTaken(repos, lottery, taken, ahead));
+  return { outcomes, soldOut, issued: taken.count() - issuedAtStart };
+}
+
+interface Turn {
+  readonly context: TurnContext;
+  readonly keys: TurnKeys;
+  readonly ahead: ReadAhead;
+  readonly taken: Taken;
+}
+
+/** A request's key first (a replay needs no lottery), then its tickets, then its stored response. */
+async function serveRequest(repos: Repositories, found: Lottery | null, request: BallotRequest, turn: Turn): Promise<BallotAnswer> {
+  const { once } = request;
+  if (once !== undefined) {
+    const stored = await storedResponse(once.key, turn.keys.locked(once.key), () => turn.keys.find(once.key));
+    if (stored !== null) return { kind: 'replayed', response: stored };
+  }
+  const lottery = found ?? fail('LOTTERY_NOT_FOUND', 'no such lottery');
+  const issued = await issueTickets(repos, lottery, request, turn);
+  if (once === undefined) return { kind: 'issued', issued, response: null };
+  const response = once.respond(issued);
+  turn.keys.record(once.key, recordOf(once.key, response), turn.context.clock.now());
+  return { kind: 'issued', issued, response };
+}
+
+/** Checks the request's rules in API.md's order, takes its tickets and stages its ballots. */
+async function issueTickets(repos: Repositories, lottery: Lottery, request: BallotRequest, turn: Turn): Promise<Issued> {
+  const { context, ahead, taken } = turn;
+  const { player, ipHash } = request;
+  const participantId = player.participantId;
+  // Read the clock only once the lock is held: a request that waited behind a close or other
+  // ballots until past closes_at must be refused, not judged by the instant it arrived.
+  const now = context.clock.now();
+  const plan = lottery.planIssue({ player, count: request.count, chosenTicket: request.ticketNumber, now }, (bound) =>
+    context.random.below(bound),
+  );
+  if (participantId !== null && ahead.accountless.has(participantId)) fail('UNAUTHORIZED', 'no account has this token');
+  const answer = await askPool(repos, lottery.id, plan);
+  const { perParticipantLimit, perIpLimit } = lottery.toState().entry;
+  const soFar = {
+    byParticipant: perParticipantLimit !== null && participantId !== null ? taken.heldBy(ahead, HolderKey.participant(participantId)) : 0,
+    byIp: perIpLimit !== null ? taken.heldBy(ahead, HolderKey.address(ipHash)) : 0,
+  };
+  const wallet = participantId === null ? null : ahead.walletOf(participantId);
+  // Paid after the entry limits, before anything is taken: a request that cannot pay leaves no trace.
+  const issue = lottery.issueTickets(plan, answer, soFar, now, wallet?.balance ?? null);
+  const charged = lottery.priceOf(issue.tickets.length);
+  if (charged > 0 && wallet !== null) {
+    wallet.purchase({ id: request.purchaseId, lotteryId: lottery.id, ballotCount: issue.tickets.length, price: charged, now });
+  }
+  const ballots = issue.tickets.map((ticketNumber, i): IssuedBallot => {
+    const { id, verificationCode, codeHash } = request.blanks[i] ?? unprepared();
+    return { verificationCode, ballot: { id, lotteryId: lottery.id, ticketNumber, participantId, ipHash, codeHash, createdAt: now } };
+  });
+  await takeFromPool(repos, lottery.id, issue);
+  taken.stage(ballots.map((b) => b.ballot));
+  // The last ticket closed the pool: receivers hear of it from this turn's transaction.
+  if (lottery.toState().status === 'closed') await recordLotteryEvent(context, repos, { type: 'lottery.closed', lottery, at: now });
+  return { ballots, charged, balance: wallet?.balance ?? null };
+}
+
+/** What a plan needs of the pool: the slots its random picks read, or where a chosen number sits. */
+async function askPool(repos: Repositories, lotteryId: LotteryId, plan: IssuePlan): Promise<PoolAnswer> {
+  switch (plan.kind) {
+    case 'sequential':
+      return { kind: 'sequential' };
+    case 'random':
+      return { kind: 'random', slots: await repos.pools.readSlots(lotteryId, plan.positions) };
+    case 'chosen': {
+      const [position, last] = await Promise.all([
+        repos.pools.positionOf(lotteryId, plan.ticket),
+        repos.pools.readSlots(lotteryId, [plan.lastPosition]),
+      ]);
+      return {
+        kind: 'chosen',
+        positionOfTicket: position ?? unmovedPositionOf(plan.ticket),
+        ticketAtLast: last.get(plan.lastPosition) ?? unmovedTicketAt(plan.lastPosition),
+      };
+    }
+  }
+}
+
+/** The pool is written now, so the next request of the turn draws from what this one left. */
+async function takeFromPool(repos: Repositories, lotteryId: LotteryId, issue: PoolIssue): Promise<void> {
+  await repos.pools.write(lotteryId, issue.writes);
+}
+
+/** Writes the turn's ballots, purchases, entry counts and lottery; true when it sold the pool out. */
+async function writeTaken(repos: Repositories, lottery: Lottery, taken: Taken, ahead: ReadAhead): Promise<boolean> {
+  if (taken.ballots.length === 0) return false;
+  await repos.ballots.addMany(taken.ballots);
+  // The turn's purchases, in the transaction of their ballots.
+  if (isPriced(lottery)) await repos.wallets.save(ahead.wallets());
+  const added = new Map([...taken.byHolder].filter(([holder]) => limits(lottery, holder)));
+  if (added.size > 0) await repos.entryCounts.add(lottery.id, added);
+  await repos.lotteries.save(lottery);
+  return lottery.toState().status === 'closed';
+}
+
+/** What the turn read at its start for all of its requests, one round trip per kind. */
+interface ReadAhead {
+  /** Stored tickets per limited holder. */
+  readonly counted: ReadonlyMap<HolderKey, number>;
+  /** Participants of the turn with no account (read only on the retry that checks them). */
+  readonly accountless: ReadonlySet<ParticipantId>;
+  walletOf(participantId: ParticipantId): Wallet;
+  wallets(): Wallet[];
+}
+
+const nothingAhead: ReadAhead = {
+  counted: new Map(),
+  accountless: new Set(),
+  walletOf: (id) => Wallet.empty(id),
+  wallets: () => [],
+};
+
+async function readAhead(
+  repos: Repositories,
+  lottery: Lottery,
+  requests: readonly BallotRequest[],
+  options: { readonly checkAccounts: boolean },
+): Promise<ReadAhead> {
+  // An admin is refused (ADMIN_CANNOT_PLAY) before anything of theirs is read: no counts, no wallet.
+  const entrants = requests.map((r) => ({ participantId: r.player.isAdmin ? null : r.player.participantId, ipHash: r.ipHash }));
+  const holders = new Set<HolderKey>();
+  for (const { participantId, ipHash } of entrants) {
+    if (participantId !== null) holders.add(HolderKey.participant(participantId));
+    holders.add(HolderKey.address(ipHash));
+  }
+  const limited = [...holders].filter((holder) => limits(lottery, holder));
+  const counts = limited.length === 0 ? [] : await repos.entryCounts.read(lottery.id, limited);
+  const counted = new Map(limited.map((holder, i) => [holder, counts[i] ?? 0]));
+  const participants = [...new Set(entrants.flatMap((e) => (e.participantId === null ? [] : [e.participantId])))];
+  const accountless = new Set<ParticipantId>();
+  if (options.checkAccounts && participants.length > 0) {
+    const existing = await repos.participants.existing(participants);
+    for (const id of participants) if (!existing.has(id)) accountless.add(id);
+  }
+  // A priced lottery locks the wallets it charges, all at once and in id order (see
+  // WalletRepository.lock); a free one reads them only to answer the balance.
+  const wanted = participants.filter((id) => !accountless.has(id));
+  const found = wanted.length === 0 ? new Map() : isPriced(lottery) ? await repos.wallets.lock(wanted) : await repos.wallets.find(wanted);
+  const wallets = new Map(wanted.map((id) => [id, found.get(id) ?? Wallet.empty(id)]));
+  return {
+    counted,
+    accountless,
+    walletOf: (id) => wallets.get(id) ?? Wallet.empty(id),
+    wallets: () => [...wallets.values()],
+  };
+}
+
+/** The tickets the turn's requests took so far, by holder, so that a limit check costs O(1). */
+class Taken {
+  readonly ballots: Ballot[] = [];
+  readonly byHolder = new Map<HolderKey, number>();
+
+  constructor(private readonly lottery: Lottery | null) {}
+
+  /** The lottery's tickets issued, this turn's included: it moves as soon as a request takes any. */
+  count(): number {
+    return this.lottery?.toState().ticketsIssued ?? 0;
+  }
+
+  heldBy(ahead: ReadAhead, holder: HolderKey): number {
+    return (ahead.counted.get(holder) ?? 0) + (this.byHolder.get(holder) ?? 0);
+  }
+
+  stage(ballots: readonly Ballot[]): void {
+    this.ballots.push(...ballots);
+    for (const { participantId, ipHash } of ballots) {
+      if (participantId !== null) this.bump(HolderKey.participant(participantId));
+      if (ipHash !== null) this.bump(HolderKey.address(ipHash));
+    }
+  }
+
+  private bump(holder: HolderKey): void {
+    this.byHolder.set(holder, (this.byHolder.get(holder) ?? 0) + 1);
+  }
+}
+
+/** Whether this lottery limits the holder's kind, and so keeps a counter for it. */
+function limits(lottery: Lottery, holder: HolderKey): boolean {
+  const { perParticipantLimit, perIpLimit } = lottery.toState().entry;
+  return HolderKey.isParticipant(holder) ? perParticipantLimit !== null : perIpLimit !== null;
+}
+
+const isPriced = (lottery: Lottery): boolean => lottery.toState().ticketPrice > 0;
+
+const idOf = (k: IdempotencyKey) => JSON.stringify([k.scope, k.key]);
+
+/**
+ * The turn's Idempotency-Keys: locked and read for all its requests in two round trips and
+ * saved in one, where each request on its own would pay three inside the lock. Requests of the
+ * turn see each other's records, as they would one after another.
+ */
+interface TurnKeys {
+  locked(key: IdempotencyKey): boolean;
+  find(key: IdempotencyKey): IdempotencyRecord | null;
+  record(key: IdempotencyKey, record: IdempotencyRecord, at: Date): void;
+  save(repos: Repositories): Promise<void>;
+}
+
+async function readKeys(repos: Repositories, requests: readonly BallotRequest[]): Promise<TurnKeys> {
+  const asked = [...new Map(requests.flatMap((r) => (r.once ? [[idOf(r.once.key), r.once.key] as const] : []))).values()];
+  const locks = asked.length === 0 ? [] : await repos.idempotency.tryLockMany(asked);
+  const held = asked.filter((_, i) => locks[i] === true);
+  const found = held.length === 0 ? [] : await repos.idempotency.findMany(held);
+  const locked = new Set(held.map(idOf));
+  const records = new Map(held.map((k, i) => [idOf(k), found[i] ?? null]));
+  const unsaved: (IdempotencyKey & { readonly record: IdempotencyRecord })[] = [];
+  let lastSave: Date | null = null;
+  return {
+    locked: (key) => locked.has(idOf(key)),
+    find: (key) => records.get(idOf(key)) ?? null,
+    record(key, record, at) {
+      records.set(idOf(key), record);
+      unsaved.push({ scope: key.scope, key: key.key, record });
+      // Kept at least as long as promised: the latest instant of the turn stands for all.
+      if (lastSave === null || at > lastSave) lastSave = at;
+    },
+    async save(store) {
+      if (unsaved.length > 0 && lastSave !== null) await store.idempotency.saveMany(unsaved, lastSave);
+    },
+  };
+}
+
+/** planIssue refuses a count that submit-ballots.ts would have cut short, so this cannot happen. */
+function unprepared(): never {
+  throw new Error('a ballot was issued without a prepared code');
+}
