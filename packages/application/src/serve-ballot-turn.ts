@@ -21,7 +21,7 @@ import { recordOf, storedResponse } from './run-idempotent.js';
 /** What a turn needs besides its store: the clock and randomness, and the event outbox's payloads. */
 export type TurnContext = Pick<Deps, 'clock' | 'random' | 'webhooks'>;
 
-export type TurnOutcome = { readonly ok: true; readonly answer: BallotAnswer } | { readonly ok: false; readonly error: unknown };
+type TurnOutcome = { readonly ok: true; readonly answer: BallotAnswer } | { readonly ok: false; readonly error: unknown };
 
 export interface ServedTurn {
   /** One per request, in the order given. */
