@@ -6,7 +6,7 @@
  */
 import { type BeaconChain, beaconRandomnessOf, checkBeacon, roundFor } from './beacon-chain.js';
 import type { PublicDraw, PublicLottery } from './public-record.js';
-import type { Mismatch } from './verify-record.js';
+import type { Mismatch } from './verify-mismatch.js';
 
 /** Chains a verifier trusts, by chain hash (from its own relay or a file, never from the record). */
 export type TrustedChains = ReadonlyMap<string, BeaconChain>;

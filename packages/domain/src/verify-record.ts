@@ -11,30 +11,9 @@ import { ALGORITHM_V2, randomnessOfV2 } from './fairdraw-v2.js';
 import { prizeAt, totalPrizeUnits } from './prizes.js';
 import { type PublicDraw, type PublicLottery, readPublicRecord } from './public-record.js';
 import { type BeaconVerdict, checkBeaconRecord, type TrustedChains } from './verify-beacon.js';
+import type { Mismatch } from './verify-mismatch.js';
 
-export type MismatchKind =
-  | 'RECORD'
-  | 'ALGORITHM'
-  | 'NOT_DRAWN'
-  | 'LOTTERY_ID'
-  | 'COMMITMENT'
-  | 'SEED'
-  | 'ENTRIES_FORMAT'
-  | 'ENTRIES_DIGEST'
-  | 'ENTRY_COUNT'
-  | 'RANDOMNESS'
-  | 'WINNER_COUNT'
-  | 'WINNER'
-  | 'PRIZE'
-  | 'BEACON_CHAIN'
-  | 'BEACON_ROUND'
-  | 'BEACON_SIGNATURE'
-  | 'BEACON_RANDOMNESS';
-
-export interface Mismatch {
-  readonly kind: MismatchKind;
-  readonly message: string;
-}
+export type { Mismatch, MismatchKind } from './verify-mismatch.js';
 
 export interface RecordVerification {
   /** False when the record alone already settles the verdict (not drawn, wrong shape or algorithm). */

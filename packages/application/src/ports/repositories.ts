@@ -12,17 +12,10 @@ import type {
   Wallet,
 } from '@fairdraw/domain';
 import type { HolderKey } from '../holder-key.js';
-import type { WebhookRepository } from './webhooks.js';
+import type { Page, PageRequest } from './paging.js';
+import type { WebhookRepository } from './webhook-store.js';
 
-export interface Page<T> {
-  readonly items: readonly T[];
-  readonly nextCursor: string | null;
-}
-
-export interface PageRequest {
-  readonly limit: number;
-  readonly cursor: string | null;
-}
+export type { Page, PageRequest } from './paging.js';
 
 export interface ParticipantRepository {
   /** Rejects a taken name or email with USERNAME_TAKEN / EMAIL_TAKEN (enforced by the store). */
