@@ -5,7 +5,7 @@ import { commitmentOf, type DrawOutcome, drawFairdrawV1, SEED_BYTES } from './fa
 import { ALGORITHM_V2, type Algorithm, drawFairdrawV2 } from './fairdraw-v2.js';
 import type { LotteryId, ParticipantId } from './ids.js';
 import { checkPrizes, DEFAULT_PRIZES, type Prize, prizeValue } from './prizes.js';
-import { issueChosen, issueRandom, type PoolIssue, positionsToRead, type SlotView } from './ticket-pool.js';
+import { issueChosen, issueRandom, type PoolAsk, type PoolIssue, type PoolOverlay, positionsToRead, type SlotView } from './ticket-pool.js';
 import { isMinorUnits, MAX_PRICE } from './wallet.js';
 
 export type LotteryStatus = 'open' | 'closed' | 'drawn' | 'cancelled';
@@ -76,6 +76,35 @@ export type PoolAnswer =
   | { readonly kind: 'sequential' }
   | { readonly kind: 'random'; readonly slots: SlotView }
   | { readonly kind: 'chosen'; readonly positionOfTicket: number; readonly ticketAtLast: number };
+
+/** The slots a plan's answer is made of: its picks' positions, or a chosen number's place and the last slot. */
+export function poolAskOf(plan: IssuePlan): PoolAsk {
+  switch (plan.kind) {
+    case 'sequential':
+      return { positions: [], tickets: [] };
+    case 'random':
+      return { positions: plan.positions, tickets: [] };
+    case 'chosen':
+      return { positions: [plan.lastPosition], tickets: [plan.ticket] };
+  }
+}
+
+/** The plan's answer as the turn's overlay sees the pool, or null when it lacks a slot (read it first). */
+export function poolAnswerOf(plan: IssuePlan, overlay: PoolOverlay): PoolAnswer | null {
+  switch (plan.kind) {
+    case 'sequential':
+      return { kind: 'sequential' };
+    case 'random': {
+      const slots = overlay.view(plan.positions);
+      return slots === null ? null : { kind: 'random', slots };
+    }
+    case 'chosen': {
+      const positionOfTicket = overlay.positionOf(plan.ticket);
+      const last = overlay.view([plan.lastPosition])?.get(plan.lastPosition);
+      return positionOfTicket === undefined || last === undefined ? null : { kind: 'chosen', positionOfTicket, ticketAtLast: last };
+    }
+  }
+}
 
 export interface EntriesSoFar {
   readonly byParticipant: number;
