@@ -70,6 +70,16 @@ describe('pool slot lookups on a lottery the statistics have not seen', () => {
     expect(plan.nodes.some((node) => node['Index Cond']?.includes('ticket'))).toBe(true);
   });
 
+  it("reads a turn's slots by position and by ticket in one statement, through both indexes", async () => {
+    const plan = await executed(
+      sql`select "position", "ticket" from "pool_slots" where "lottery_id" = ${fresh}
+        and ("position" = any(${[17, ROWS - 1]}::integer[]) or "ticket" = any(${[42, 4_000]}::integer[]))`,
+    );
+    expect(plan.filtered).toBe(0);
+    expect(plan.nodes.some((node) => node['Index Cond']?.includes('position'))).toBe(true);
+    expect(plan.nodes.some((node) => node['Index Cond']?.includes('ticket'))).toBe(true);
+  });
+
   it('still answers the upsert that writes pool slots (its conflict target is the reordered key)', async () => {
     await sql`insert into pool_slots (lottery_id, position, ticket) values (${fresh}, ${3}, ${9}), (${fresh}, ${ROWS + 3}, ${8})
       on conflict (lottery_id, position) do update set ticket = excluded.ticket`.execute(db);

@@ -2,13 +2,14 @@ import {
   DomainError,
   fail,
   type IssuePlan,
-  type Lottery,
+  Lottery,
   type LotteryId,
   type ParticipantId,
   type PoolAnswer,
-  type PoolIssue,
-  unmovedPositionOf,
-  unmovedTicketAt,
+  type PoolAsk,
+  PoolOverlay,
+  poolAnswerOf,
+  poolAskOf,
   Wallet,
 } from '@fairdraw/domain';
 import type { Deps } from './deps.js';
@@ -50,13 +51,14 @@ export async function serveBallotTurn(
   const lottery = await repos.lotteries.lock(lotteryId);
   const keys = await readKeys(repos, requests);
   const ahead = lottery === null ? nothingAhead : await readAhead(repos, lottery, requests, options);
+  const pool = lottery === null ? nothingDrawn : await drawAhead(repos, lottery, requests, context, ahead);
   const taken = new Taken(lottery);
   const issuedAtStart = taken.count();
   const outcomes: TurnOutcome[] = [];
   for (const request of requests) {
     const issuedBefore = taken.count();
     try {
-      outcomes.push({ ok: true, answer: await serveRequest(repos, lottery, request, { context, keys, ahead, taken }) });
+      outcomes.push({ ok: true, answer: await serveRequest(repos, lottery, request, { context, keys, ahead, pool, taken }) });
     } catch (error) {
       // Refused with nothing taken: answered alone. Otherwise (or alone) the turn rolls back.
       if (!(error instanceof DomainError) || requests.length === 1 || taken.count() !== issuedBefore) throw error;
@@ -64,7 +66,7 @@ export async function serveBallotTurn(
     }
   }
   await keys.save(repos);
-  const soldOut = lottery !== null && (await writeTaken(repos, lottery, taken, ahead));
+  const soldOut = lottery !== null && (await writeTaken(repos, lottery, taken, ahead, pool.overlay));
   return { outcomes, soldOut, issued: taken.count() - issuedAtStart };
 }
 
@@ -72,6 +74,7 @@ interface Turn {
   readonly context: TurnContext;
   readonly keys: TurnKeys;
   readonly ahead: ReadAhead;
+  readonly pool: DrawnAhead;
   readonly taken: Taken;
 }
 
@@ -92,17 +95,15 @@ async function serveRequest(repos: Repositories, found: Lottery | null, request:
 
 /** Checks the request's rules in API.md's order, takes its tickets and stages its ballots. */
 async function issueTickets(repos: Repositories, lottery: Lottery, request: BallotRequest, turn: Turn): Promise<Issued> {
-  const { context, ahead, taken } = turn;
+  const { context, ahead, pool, taken } = turn;
   const { player, ipHash } = request;
   const participantId = player.participantId;
   // Read the clock only once the lock is held: a request that waited behind a close or other
   // ballots until past closes_at must be refused, not judged by the instant it arrived.
   const now = context.clock.now();
-  const plan = lottery.planIssue({ player, count: request.count, chosenTicket: request.ticketNumber, now }, (bound) =>
-    context.random.below(bound),
-  );
+  const plan = lottery.planIssue({ player, count: request.count, chosenTicket: request.ticketNumber, now }, pool.draw);
   if (participantId !== null && ahead.accountless.has(participantId)) fail('UNAUTHORIZED', 'no account has this token');
-  const answer = await askPool(repos, lottery.id, plan);
+  const answer = await askPool(repos, lottery.id, plan, pool.overlay);
   const { perParticipantLimit, perIpLimit } = lottery.toState().entry;
   const soFar = {
     byParticipant: perParticipantLimit !== null && participantId !== null ? taken.heldBy(ahead, HolderKey.participant(participantId)) : 0,
@@ -119,42 +120,127 @@ async function issueTickets(repos: Repositories, lottery: Lottery, request: Ball
     const { id, verificationCode, codeHash } = request.blanks[i] ?? unprepared();
     return { verificationCode, ballot: { id, lotteryId: lottery.id, ticketNumber, participantId, ipHash, codeHash, createdAt: now } };
   });
-  await takeFromPool(repos, lottery.id, issue);
+  // In memory: the turn's next request sees this one's swaps; writeTaken writes them all at once.
+  pool.overlay.apply(issue.writes);
   taken.stage(ballots.map((b) => b.ballot));
   // The last ticket closed the pool: receivers hear of it from this turn's transaction.
   if (lottery.toState().status === 'closed') await recordLotteryEvent(context, repos, { type: 'lottery.closed', lottery, at: now });
   return { ballots, charged, balance: wallet?.balance ?? null };
 }
 
-/** What a plan needs of the pool: the slots its random picks read, or where a chosen number sits. */
-async function askPool(repos: Repositories, lotteryId: LotteryId, plan: IssuePlan): Promise<PoolAnswer> {
+/**
+ * What a plan needs of the pool, from the turn's overlay. drawAhead read what the turn's plans
+ * were expected to need; a plan it did not foresee (a request drawn again, see drawAhead) reads
+ * the slots still missing here: a second pool read in that turn, and only then.
+ */
+async function askPool(repos: Repositories, lotteryId: LotteryId, plan: IssuePlan, overlay: PoolOverlay): Promise<PoolAnswer> {
+  const known = poolAnswerOf(plan, overlay);
+  if (known !== null) return known;
+  await readInto(repos, lotteryId, overlay, overlay.missing(poolAskOf(plan)));
+  return poolAnswerOf(plan, overlay) ?? unread();
+}
+
+async function readInto(repos: Repositories, lotteryId: LotteryId, overlay: PoolOverlay, ask: PoolAsk): Promise<void> {
+  if (ask.positions.length === 0 && ask.tickets.length === 0) return;
+  overlay.learn(ask, await repos.pools.readSlots(lotteryId, ask.positions, ask.tickets));
+}
+
+/** The turn's pool: its overlay and the draws its requests' plans take, drawn ahead. */
+interface DrawnAhead {
+  readonly overlay: PoolOverlay;
+  readonly draw: (bound: number) => number;
+}
+
+const nothingDrawn: DrawnAhead = { overlay: new PoolOverlay(), draw: () => unread() };
+
+/**
+ * Draws every request's picks before the pool is read, so that one statement reads the slots
+ * of the whole turn. It plans the requests in arrival order on a copy of the lottery, deciding
+ * the refusals that need no pool from what readAhead read (rules, accounts, entry limits,
+ * funds), so each request's picks are drawn below the exact count left when it is served.
+ * Only what the pool alone decides is assumed: a chosen number is taken as free. Serving then
+ * takes the draws in order while each is asked for the bound it was drawn below; from the
+ * first one asked for another bound (an earlier request of the turn found its chosen number
+ * TICKET_TAKEN, or the clock passed a closing instant meanwhile), the rest are thrown away and
+ * drawn anew. A draw is used only by its bound, never by its value, so every pick stays uniform.
+ */
+async function drawAhead(
+  repos: Repositories,
+  lottery: Lottery,
+  requests: readonly BallotRequest[],
+  context: TurnContext,
+  ahead: ReadAhead,
+): Promise<DrawnAhead> {
+  const overlay = new PoolOverlay();
+  if (lottery.ticketsRemaining === null) return { overlay, draw: (bound) => context.random.below(bound) };
+  const tape: { readonly bound: number; readonly value: number }[] = [];
+  const copy = Lottery.restore(lottery.toState());
+  const held = new Map(ahead.counted);
+  const spent = new Map<ParticipantId, number>();
+  const positions = new Set<number>();
+  const tickets = new Set<number>();
+  const now = context.clock.now();
+  const { perParticipantLimit, perIpLimit } = lottery.toState().entry;
+  for (const request of requests) {
+    const { player, ipHash } = request;
+    const participantId = player.participantId;
+    try {
+      const plan = copy.planIssue({ player, count: request.count, chosenTicket: request.ticketNumber, now }, (bound) => {
+        const value = context.random.below(bound);
+        tape.push({ bound, value });
+        return value;
+      });
+      if (participantId !== null && ahead.accountless.has(participantId)) continue;
+      const byParticipant = participantId === null ? null : HolderKey.participant(participantId);
+      const byIp = HolderKey.address(ipHash);
+      const soFar = {
+        byParticipant: perParticipantLimit !== null && byParticipant !== null ? (held.get(byParticipant) ?? 0) : 0,
+        byIp: perIpLimit !== null ? (held.get(byIp) ?? 0) : 0,
+      };
+      const funds = participantId === null ? null : ahead.walletOf(participantId).balance - (spent.get(participantId) ?? 0);
+      const count = copy.issueTickets(plan, assumedAnswer(plan), soFar, now, funds).tickets.length;
+      const ask = poolAskOf(plan);
+      for (const p of ask.positions) positions.add(p);
+      for (const t of ask.tickets) tickets.add(t);
+      if (byParticipant !== null) held.set(byParticipant, (held.get(byParticipant) ?? 0) + count);
+      held.set(byIp, (held.get(byIp) ?? 0) + count);
+      if (participantId !== null) spent.set(participantId, (spent.get(participantId) ?? 0) + copy.priceOf(count));
+    } catch (error) {
+      if (!(error instanceof DomainError)) throw error;
+    }
+  }
+  await readInto(repos, lottery.id, overlay, { positions: [...positions], tickets: [...tickets] });
+  let next = 0;
+  const draw = (bound: number): number => {
+    const drawn = tape[next];
+    if (drawn?.bound === bound) {
+      next += 1;
+      return drawn.value;
+    }
+    next = tape.length;
+    return context.random.below(bound);
+  };
+  return { overlay, draw };
+}
+
+/** What drawAhead assumes the pool answers: whatever the picks read, and every chosen number free. */
+function assumedAnswer(plan: IssuePlan): PoolAnswer {
   switch (plan.kind) {
     case 'sequential':
       return { kind: 'sequential' };
     case 'random':
-      return { kind: 'random', slots: await repos.pools.readSlots(lotteryId, plan.positions) };
-    case 'chosen': {
-      const [position, last] = await Promise.all([
-        repos.pools.positionOf(lotteryId, plan.ticket),
-        repos.pools.readSlots(lotteryId, [plan.lastPosition]),
-      ]);
-      return {
-        kind: 'chosen',
-        positionOfTicket: position ?? unmovedPositionOf(plan.ticket),
-        ticketAtLast: last.get(plan.lastPosition) ?? unmovedTicketAt(plan.lastPosition),
-      };
-    }
+      return { kind: 'random', slots: new Map() };
+    case 'chosen':
+      return { kind: 'chosen', positionOfTicket: 0, ticketAtLast: 0 };
   }
 }
 
-/** The pool is written now, so the next request of the turn draws from what this one left. */
-async function takeFromPool(repos: Repositories, lotteryId: LotteryId, issue: PoolIssue): Promise<void> {
-  await repos.pools.write(lotteryId, issue.writes);
-}
-
 /** Writes the turn's ballots, purchases, entry counts and lottery; true when it sold the pool out. */
-async function writeTaken(repos: Repositories, lottery: Lottery, taken: Taken, ahead: ReadAhead): Promise<boolean> {
+async function writeTaken(repos: Repositories, lottery: Lottery, taken: Taken, ahead: ReadAhead, pool: PoolOverlay): Promise<boolean> {
   if (taken.ballots.length === 0) return false;
+  // Every slot the turn's swaps moved, in one statement.
+  const moved = pool.writes();
+  if (moved.length > 0) await repos.pools.write(lottery.id, moved);
   await repos.ballots.addMany(taken.ballots);
   // The turn's purchases, in the transaction of their ballots.
   if (isPriced(lottery)) await repos.wallets.save(ahead.wallets());
@@ -289,6 +375,11 @@ async function readKeys(repos: Repositories, requests: readonly BallotRequest[])
       if (unsaved.length > 0 && lastSave !== null) await store.idempotency.saveMany(unsaved, lastSave);
     },
   };
+}
+
+/** askPool read what the plan is missing, so the overlay has it. */
+function unread(): never {
+  throw new Error('the pool overlay lacks a slot it has just read');
 }
 
 /** planIssue refuses a count that submit-ballots.ts would have cut short, so this cannot happen. */

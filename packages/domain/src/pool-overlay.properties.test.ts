@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { issueChosen, issueRandom, PoolOverlay, type PoolAsk, positionsToRead } from './ticket-pool.js';
+import { issueChosen, issueRandom, type PoolAsk, PoolOverlay, positionsToRead } from './ticket-pool.js';
 
 /** The reference: a plain array Fisher–Yates, every slot materialised. */
 function plainPool(size: number) {
@@ -35,29 +35,30 @@ describe('pool overlay', () => {
   it('issues what a plain array Fisher–Yates issues, turn after turn, chosen numbers mixed in, no ticket twice', () => {
     fc.assert(
       fc.property(
-        fc.integer({ min: 1, max: 60 }).chain((n) =>
-          fc.tuple(
-            fc.constant(n),
-            fc.array(
+        fc
+          .integer({ min: 1, max: 60 })
+          .chain((n) =>
+            fc.tuple(
+              fc.constant(n),
               fc.array(
-                fc.oneof(
-                  fc.record({ kind: fc.constant('random' as const), fractions: fc.array(fraction, { minLength: 1, maxLength: 4 }) }),
-                  fc.record({ kind: fc.constant('chosen' as const), ticket: fc.integer({ min: 1, max: n }) }),
+                fc.array(
+                  fc.oneof(
+                    fc.record({ kind: fc.constant('random' as const), fractions: fc.array(fraction, { minLength: 1, maxLength: 4 }) }),
+                    fc.record({ kind: fc.constant('chosen' as const), ticket: fc.integer({ min: 1, max: n }) }),
+                  ),
+                  { minLength: 1, maxLength: 6 },
                 ),
-                { minLength: 1, maxLength: 6 },
+                { minLength: 1, maxLength: 12 },
               ),
-              { minLength: 1, maxLength: 12 },
             ),
           ),
-        ),
         ([n, turns]) => {
           const plain = plainPool(n);
           // The store: only slots written, as pool_slots holds them.
           const stored = new Map<number, number>();
           let remaining = n;
           const issued = new Set<number>();
-          const read = (ask: PoolAsk) =>
-            new Map([...stored].filter(([p, t]) => ask.positions.includes(p) || ask.tickets.includes(t)));
+          const read = (ask: PoolAsk) => new Map([...stored].filter(([p, t]) => ask.positions.includes(p) || ask.tickets.includes(t)));
           for (const ops of turns as Op[][]) {
             const overlay = new PoolOverlay();
             const learn = (ask: PoolAsk) => {

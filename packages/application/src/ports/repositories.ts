@@ -119,8 +119,11 @@ export interface EntryCountRepository {
 
 /** The stored slots of a finite pool (see domain ticket-pool.ts). */
 export interface TicketPoolRepository {
-  readSlots(lotteryId: LotteryId, positions: readonly number[]): Promise<Map<number, number>>;
-  positionOf(lotteryId: LotteryId, ticket: number): Promise<number | null>;
+  /**
+   * The stored slots at `positions` and those holding `tickets`, in one read: position → ticket.
+   * A position or ticket with no row was never moved (see ticket-pool.ts).
+   */
+  readSlots(lotteryId: LotteryId, positions: readonly number[], tickets?: readonly number[]): Promise<Map<number, number>>;
   write(lotteryId: LotteryId, writes: readonly SlotWrite[]): Promise<void>;
 }
 

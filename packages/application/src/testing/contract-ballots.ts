@@ -182,10 +182,27 @@ export function ballotsContract(uow: () => UnitOfWork): void {
           { position: 9, ticket: 3 },
         ]),
       );
-      expect(await uow().reads.pools.positionOf(lottery.id, 3)).toBe(9);
-      expect(await uow().reads.pools.positionOf(lottery.id, 10)).toBe(2);
-      expect(await uow().reads.pools.positionOf(lottery.id, 5)).toBeNull();
-      expect(await uow().reads.pools.positionOf(other.id, 3)).toBeNull();
+      const byTicket = async (id: typeof lottery.id, tickets: number[]) => [...(await uow().reads.pools.readSlots(id, [], tickets))];
+      expect(await byTicket(lottery.id, [3])).toEqual([[9, 3]]);
+      expect(await byTicket(lottery.id, [10])).toEqual([[2, 10]]);
+      expect(await byTicket(lottery.id, [5])).toEqual([]);
+      expect(await byTicket(other.id, [3])).toEqual([]);
+    });
+
+    it('reads slots by position and by ticket in one call', async () => {
+      const lottery = await stored(uow(), aLottery({ ticketLimit: 10 }));
+      await uow().run((repos) =>
+        repos.pools.write(lottery.id, [
+          { position: 2, ticket: 10 },
+          { position: 9, ticket: 3 },
+          { position: 4, ticket: 7 },
+        ]),
+      );
+      const slots = await uow().reads.pools.readSlots(lottery.id, [4, 5], [3, 8]);
+      expect([...slots].sort((a, b) => a[0] - b[0])).toEqual([
+        [4, 7],
+        [9, 3],
+      ]);
     });
   });
 }

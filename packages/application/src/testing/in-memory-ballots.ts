@@ -83,20 +83,19 @@ export function inMemoryPools(session: Session): TicketPoolRepository {
     return session.store().slots;
   };
   return {
-    async readSlots(lotteryId, positions) {
+    async readSlots(lotteryId, positions, tickets = []) {
       const found = new Map<number, number>();
       for (const position of positions) {
         const ticket = slots().get(slotKey(lotteryId, position));
         if (ticket !== undefined) found.set(position, ticket);
       }
-      return found;
-    },
-    async positionOf(lotteryId, ticket) {
+      if (tickets.length === 0) return found;
+      const wanted = new Set(tickets);
       const prefix = `${lotteryId}:`;
       for (const [key, stored] of slots()) {
-        if (stored === ticket && key.startsWith(prefix)) return Number(key.slice(prefix.length));
+        if (wanted.has(stored) && key.startsWith(prefix)) found.set(Number(key.slice(prefix.length)), stored);
       }
-      return null;
+      return found;
     },
     async write(lotteryId, writes) {
       for (const { position, ticket } of writes) slots().set(slotKey(lotteryId, position), ticket);
