@@ -51,7 +51,7 @@ export async function serveBallotTurn(
   const lottery = await repos.lotteries.lock(lotteryId);
   const keys = await readKeys(repos, requests);
   const ahead = lottery === null ? nothingAhead : await readAhead(repos, lottery, requests, options);
-  const pool = lottery === null ? nothingDrawn : await drawAhead(repos, lottery, requests, context, ahead);
+  const pool = lottery === null ? nothingDrawn() : await drawAhead(repos, lottery, requests, context, { ahead, keys });
   const taken = new Taken(lottery);
   const issuedAtStart = taken.count();
   const outcomes: TurnOutcome[] = [];
@@ -151,7 +151,8 @@ interface DrawnAhead {
   readonly draw: (bound: number) => number;
 }
 
-const nothingDrawn: DrawnAhead = { overlay: new PoolOverlay(), draw: () => unread() };
+/** No lottery: every request is answered before it would draw. */
+const nothingDrawn = (): DrawnAhead => ({ overlay: new PoolOverlay(), draw: () => unread() });
 
 /**
  * Draws every request's picks before the pool is read, so that one statement reads the slots
@@ -169,7 +170,7 @@ async function drawAhead(
   lottery: Lottery,
   requests: readonly BallotRequest[],
   context: TurnContext,
-  ahead: ReadAhead,
+  { ahead, keys }: { readonly ahead: ReadAhead; readonly keys: TurnKeys },
 ): Promise<DrawnAhead> {
   const overlay = new PoolOverlay();
   if (lottery.ticketsRemaining === null) return { overlay, draw: (bound) => context.random.below(bound) };
@@ -182,8 +183,10 @@ async function drawAhead(
   const now = context.clock.now();
   const { perParticipantLimit, perIpLimit } = lottery.toState().entry;
   for (const request of requests) {
-    const { player, ipHash } = request;
+    const { player, ipHash, once } = request;
     const participantId = player.participantId;
+    // Answered by its key before it draws: replayed, or refused while another holds the key.
+    if (once !== undefined && (!keys.locked(once.key) || keys.find(once.key) !== null)) continue;
     try {
       const plan = copy.planIssue({ player, count: request.count, chosenTicket: request.ticketNumber, now }, (bound) => {
         const value = context.random.below(bound);
