@@ -18,6 +18,7 @@ COPY packages/application/package.json packages/application/
 COPY packages/adapters-http/package.json packages/adapters-http/
 COPY packages/adapters-postgres/package.json packages/adapters-postgres/
 COPY packages/client/package.json packages/client/
+COPY packages/runtime/package.json packages/runtime/
 COPY apps/api/package.json apps/api/
 COPY apps/worker/package.json apps/worker/
 
@@ -41,6 +42,7 @@ COPY --from=build /app/packages/application/dist packages/application/dist
 COPY --from=build /app/packages/adapters-http/dist packages/adapters-http/dist
 COPY --from=build /app/packages/adapters-postgres/dist packages/adapters-postgres/dist
 COPY --from=build /app/packages/client/dist packages/client/dist
+COPY --from=build /app/packages/runtime/dist packages/runtime/dist
 COPY --from=build /app/apps/api/dist apps/api/dist
 COPY --from=build /app/apps/worker/dist apps/worker/dist
 USER node

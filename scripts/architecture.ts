@@ -18,6 +18,7 @@ const platform = (s: string) => s.startsWith('node:');
 const testTooling = (s: string) => ['vitest', 'fast-check'].includes(s);
 const testHelpers = (s: string) => /^@fairdraw\/[a-z-]+\/testing$/.test(s);
 const innerLayers = (s: string) => /^@fairdraw\/(domain|application)(\/testing)?$/.test(s);
+const adapters = (s: string) => /^@fairdraw\/adapters-(http|postgres)(\/testing)?$/.test(s);
 
 export const rules: readonly Rule[] = [
   // Hashing is computation, not I/O: node:crypto is the one platform module the domain may use.
@@ -47,9 +48,17 @@ export const rules: readonly Rule[] = [
     layer: 'packages/client',
     allowed: (s, test) => relativeImport(s) || ['openapi-fetch', 'openapi-typescript'].includes(s) || test,
   },
-  // Composition roots wire everything; the worker builds on the API's runtime, never the reverse.
-  { layer: 'apps/api', allowed: (s, test) => s !== '@fairdraw/worker' && (test || !testHelpers(s)) },
-  { layer: 'apps/worker', allowed: (s, test) => test || !testHelpers(s) },
+  // What both apps share (settings, startRuntime, the draw schedule): the inner layers and the
+  // adapters, never an app, and nothing imports it but the apps.
+  {
+    layer: 'packages/runtime',
+    allowed: (s, test) => (!s.startsWith('@fairdraw/') || innerLayers(s) || adapters(s)) && (test || !testHelpers(s)),
+  },
+  // Composition roots wire everything and build on the runtime package; no app imports another.
+  ...['apps/api', 'apps/worker'].map((layer) => ({
+    layer,
+    allowed: (s: string, test: boolean) => !/^@fairdraw\/(api|worker)(\/|$)/.test(s) && (test || !testHelpers(s)),
+  })),
 ];
 
 /** What the domain must never do: reach for the clock or for randomness itself. */
@@ -91,12 +100,7 @@ export function violations(root: string): string[] {
 
 /** Workspace packages (a package.json under packages/ or apps/) that no rule covers. */
 export function unruledPackages(root: string): string[] {
-  const packages = ['packages', 'apps'].flatMap((group) =>
-    readdirSync(join(root, group), { withFileTypes: true })
-      .filter((entry) => entry.isDirectory() && existsSync(join(root, group, entry.name, 'package.json')))
-      .map((entry) => `${group}/${entry.name}`),
-  );
-  return packages.filter((layer) => !rules.some((rule) => rule.layer === layer));
+  return workspaceDirs(root).filter((layer) => !rules.some((rule) => rule.layer === layer));
 }
 
 const isInside = (path: string, dir: string) => !relative(dir, path).startsWith('..');
@@ -113,4 +117,99 @@ function sourceFiles(dir: string): string[] {
     if (entry.isDirectory()) return sourceFiles(path);
     return entry.name.endsWith('.ts') ? [path] : [];
   });
+}
+
+/** An import graph: each node (a file, or a package) and the nodes it imports. */
+export type ImportGraph = ReadonlyMap<string, readonly string[]>;
+
+/**
+ * The import cycles of a graph: its strongly connected components of more than one node, or
+ * a node importing itself (Tarjan's algorithm), each listed in sorted order, sorted by first node.
+ */
+export function cyclesOf(graph: ImportGraph): string[][] {
+  const index = new Map<string, number>();
+  const low = new Map<string, number>();
+  const stack: string[] = [];
+  const onStack = new Set<string>();
+  const found: string[][] = [];
+  const visit = (node: string): void => {
+    index.set(node, index.size);
+    low.set(node, index.get(node) as number);
+    stack.push(node);
+    onStack.add(node);
+    for (const next of graph.get(node) ?? []) {
+      if (!index.has(next)) {
+        visit(next);
+        low.set(node, Math.min(low.get(node) as number, low.get(next) as number));
+      } else if (onStack.has(next)) {
+        low.set(node, Math.min(low.get(node) as number, index.get(next) as number));
+      }
+    }
+    if (low.get(node) !== index.get(node)) return;
+    const component: string[] = [];
+    let member: string | undefined;
+    do {
+      member = stack.pop() as string;
+      onStack.delete(member);
+      component.push(member);
+    } while (member !== node);
+    if (component.length > 1 || (graph.get(node) ?? []).includes(node)) found.push(component.sort());
+  };
+  for (const node of graph.keys()) if (!index.has(node)) visit(node);
+  return found.sort((a, b) => (a[0] as string).localeCompare(b[0] as string));
+}
+
+const groups = ['packages', 'apps'];
+
+/** Every source file under packages/*\/src and apps/*\/src and the files it imports relatively (type imports too). */
+export function fileGraph(root: string): ImportGraph {
+  const graph = new Map<string, string[]>();
+  for (const dir of workspaceDirs(root)) {
+    for (const file of sourceFiles(join(root, dir, 'src'))) {
+      const targets = importsOf(readFileSync(file, 'utf8'))
+        .filter(relativeImport)
+        .map((specifier) => resolveSource(resolve(dirname(file), specifier)))
+        .filter((target): target is string => target !== undefined)
+        .map((target) => relative(root, target));
+      graph.set(relative(root, file), targets);
+    }
+  }
+  return graph;
+}
+
+/** Each workspace package and the workspace packages its shipped code imports (tests left out: they may start the service). */
+export function packageGraph(root: string): ImportGraph {
+  const nameOf = new Map<string, string>();
+  for (const dir of workspaceDirs(root)) {
+    const name = (JSON.parse(readFileSync(join(root, dir, 'package.json'), 'utf8')) as { name?: string }).name;
+    if (name) nameOf.set(name, dir);
+  }
+  const graph = new Map<string, string[]>();
+  for (const dir of workspaceDirs(root)) {
+    const imported = new Set<string>();
+    for (const file of sourceFiles(join(root, dir, 'src'))) {
+      if (isTestFile(file)) continue;
+      for (const specifier of importsOf(readFileSync(file, 'utf8'))) {
+        const target = nameOf.get(specifier.split('/').slice(0, 2).join('/'));
+        if (target) imported.add(target);
+      }
+    }
+    graph.set(dir, [...imported]);
+  }
+  return graph;
+}
+
+function workspaceDirs(root: string): string[] {
+  return groups.flatMap((group) => {
+    if (!existsSync(join(root, group))) return [];
+    return readdirSync(join(root, group), { withFileTypes: true })
+      .filter((entry) => entry.isDirectory() && existsSync(join(root, group, entry.name, 'package.json')))
+      .map((entry) => `${group}/${entry.name}`);
+  });
+}
+
+/** `./x.js` names the source `./x.ts`; `./dir` names `./dir/index.ts`. */
+function resolveSource(target: string): string | undefined {
+  const candidates = [target.replace(/\.js$/, '.ts'), target, `${target}.ts`, join(target, 'index.ts')];
+  return candidates.find((candidate) => candidate.endsWith('.ts') && existsSync(candidate));
 }

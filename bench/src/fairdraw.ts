@@ -2,9 +2,9 @@
 // package, so it reaches the packages' dist by path. This file alone names those paths.
 import type { closeLottery } from '../../packages/application/dist/index.js';
 
-export { readSettings, startRuntime } from '../../apps/api/dist/runtime-exports.js';
 export { startEmbeddedPostgres } from '../../packages/adapters-postgres/dist/index.js';
 export { closeLottery, drawLottery } from '../../packages/application/dist/index.js';
+export { readSettings, startRuntime } from '../../packages/runtime/dist/index.js';
 
 /** Ids come back from the API already canonical (lower-case); typed as the use cases expect them. */
 export type LotteryId = Parameters<typeof closeLottery>[1]['lotteryId'];

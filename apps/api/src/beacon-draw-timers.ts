@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { BeaconDrawScheduler } from '@fairdraw/application';
 import { DomainError, type LotteryId } from '@fairdraw/domain';
-import type { ScheduleLog, Timetable } from './draw-schedule.js';
+import type { ScheduleLog, Timetable } from '@fairdraw/runtime';
 
 /** setTimeout's longest delay; a draw further away waits in steps. */
 const MAX_TIMER_MS = 2 ** 31 - 1;

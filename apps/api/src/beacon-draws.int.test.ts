@@ -11,12 +11,9 @@ import type { PostgresServer } from '@fairdraw/adapters-postgres';
 import { freshDatabase, startTestPostgres, type TestDatabase } from '@fairdraw/adapters-postgres/testing';
 import { ensureAdmin } from '@fairdraw/application';
 import { roundFor, roundTimeMs, verifyRecord } from '@fairdraw/domain';
+import { beaconReadiness, drawSchedule, type Runtime, readSettings, startBeacon, startRuntime } from '@fairdraw/runtime';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { beaconReadiness, startBeacon } from './beacon-start.js';
-import { drawSchedule } from './draw-schedule.js';
 import { type InProcessSchedule, startInProcessScheduler } from './in-process-scheduler.js';
-import { type Runtime, startRuntime } from './runtime.js';
-import { readSettings } from './settings.js';
 
 const quiet = { info: () => {}, warn: () => {}, error: () => {} };
 const ADMIN = { username: 'admin', password: 'correct horse battery' };

@@ -1,8 +1,8 @@
 import { createLottery, StoreUnavailable } from '@fairdraw/application';
 import { testDeps } from '@fairdraw/application/testing';
 import { dateIn, startOfDate } from '@fairdraw/domain';
+import type { DrawSchedule, ScheduleLog } from '@fairdraw/runtime';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { DrawSchedule, ScheduleLog } from './draw-schedule.js';
 import { createInProcessScheduler, type InProcessScheduler, startInProcessScheduler } from './in-process-scheduler.js';
 
 const NEVER_SOON = '0 0 0 1 1 *';

@@ -1,9 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type BeaconDrawScheduler, type Deps, drawLottery, type JobScheduler, StoreUnavailable } from '@fairdraw/application';
 import { LotteryId } from '@fairdraw/domain';
+import { type DrawSchedule, type ScheduleLog, scheduledDrawsTick, type Timetable } from '@fairdraw/runtime';
 import { Cron } from 'croner';
 import { createBeaconDrawTimers } from './beacon-draw-timers.js';
-import { type DrawSchedule, type ScheduleLog, scheduledDrawsTick, type Timetable } from './draw-schedule.js';
 
 export interface InProcessScheduler extends JobScheduler {
   /** The next instant the timetable fires (for the start-up log); null once stopped. */

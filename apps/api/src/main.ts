@@ -1,15 +1,21 @@
 import { buildServer } from '@fairdraw/adapters-http';
 import { ensureAdmin } from '@fairdraw/application';
+import {
+  beaconDrawQueue,
+  beaconReadiness,
+  consoleLog,
+  DRAW_QUEUE_NAME,
+  drawSchedule,
+  type RuntimeLog,
+  readSettings,
+  startBeacon,
+  startRuntime,
+  startWebhookDeliveries,
+} from '@fairdraw/runtime';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { allocatorAdvice, runsOnGlibc } from './allocator-advice.js';
-import { beaconDrawQueue, DRAW_QUEUE_NAME } from './beacon-draw-queue.js';
-import { beaconReadiness, startBeacon } from './beacon-start.js';
-import { drawSchedule } from './draw-schedule.js';
 import { startInProcessScheduler } from './in-process-scheduler.js';
-import { consoleLog, type RuntimeLog, startRuntime } from './runtime.js';
-import { readSettings } from './settings.js';
-import { startWebhookDeliveries } from './webhook-deliveries.js';
 
 /** Composition root of the HTTP API: settings → runtime → server, and a clean stop. */
 async function main(): Promise<void> {

@@ -1,6 +1,5 @@
 import { createDatabase, migrateToLatest } from '@fairdraw/adapters-postgres';
-import { startRuntime } from './runtime.js';
-import { readSettings } from './settings.js';
+import { readSettings, startRuntime } from '@fairdraw/runtime';
 
 /** `pnpm migrate`: applies the migrations and exits (the compose file's one-shot service). */
 const settings = readSettings(process.env);

@@ -1,8 +1,8 @@
 import { buildServer } from '@fairdraw/adapters-http';
 import { testDeps } from '@fairdraw/application/testing';
+import { startTestRedis, type TestRedis } from '@fairdraw/runtime/testing';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestRedis, type TestRedis } from './testing/index.js';
 
 // Behind a load balancer each replica used to count on its own, so N replicas let N times the
 // limit through. With REDIS_URL the API keeps its counters in Redis, as main.ts wires it.

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
-import { readSettings, startRuntime } from '@fairdraw/api';
 import { runScheduledDraws, ScheduledDrawsFailed, type ScheduledDrawsOutcome } from '@fairdraw/application';
 import { endOfDate, isCalendarDate } from '@fairdraw/domain';
+import { readSettings, startRuntime } from '@fairdraw/runtime';
 import { reportOutcome } from './outcome-report.js';
 
 const USAGE = `usage: pnpm close-and-draw [--date YYYY-MM-DD]

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { readSettings } from '@fairdraw/api';
+import { readSettings } from '@fairdraw/runtime';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 
@@ -122,7 +122,7 @@ describe('.env.example', () => {
   });
 
   it('documents every setting the service reads', () => {
-    const settings = [...read('apps/api/src/settings.ts').matchAll(/^ {2}([A-Z][A-Z0-9_]+): /gm)].map((m) => m[1]);
+    const settings = [...read('packages/runtime/src/settings.ts').matchAll(/^ {2}([A-Z][A-Z0-9_]+): /gm)].map((m) => m[1]);
     expect(settings.length).toBeGreaterThan(15);
     for (const name of settings) expect(example).toMatch(new RegExp(`^#? ?${name}=`, 'm'));
   });

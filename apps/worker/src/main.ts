@@ -1,5 +1,6 @@
 import { hostname } from 'node:os';
 import { serveMetrics } from '@fairdraw/adapters-http';
+import type { BeaconDrawScheduler } from '@fairdraw/application';
 import {
   beaconDrawQueue,
   DELIVERY_INTERVAL_MS,
@@ -9,8 +10,7 @@ import {
   startBeacon,
   startRuntime,
   webhookDeliveryTick,
-} from '@fairdraw/api';
-import type { BeaconDrawScheduler } from '@fairdraw/application';
+} from '@fairdraw/runtime';
 import { pino } from 'pino';
 import { drawBeaconLottery } from './beacon-draw-job.js';
 import { createQueueScheduler } from './queue-scheduler.js';

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { BEACON_DRAW_JOB, DRAW_QUEUE_NAME, describeOutcome, type ScheduleLog, type Timetable } from '@fairdraw/api';
 import { type JobScheduler, type ScheduledDrawsOutcome, StoreUnavailable } from '@fairdraw/application';
+import { BEACON_DRAW_JOB, DRAW_QUEUE_NAME, describeOutcome, type ScheduleLog, type Timetable } from '@fairdraw/runtime';
 import { DelayedError, type Job, Queue, Worker, type WorkerOptions } from 'bullmq';
 import { connectRedis } from './redis-connection.js';
 

@@ -1,5 +1,5 @@
-import type { ScheduleLog } from '@fairdraw/api';
 import type { DeliveryTick, JobScheduler } from '@fairdraw/application';
+import type { ScheduleLog } from '@fairdraw/runtime';
 import { Queue, Worker } from 'bullmq';
 import { connectRedis } from './redis-connection.js';
 

@@ -10,9 +10,9 @@ import { fileURLToPath } from 'node:url';
 import { launchChromium, readVerdict } from '@fairdraw/adapters-http/testing';
 import type { TestDatabase } from '@fairdraw/adapters-postgres/testing';
 import { ensureAdmin } from '@fairdraw/application';
+import type { Runtime } from '@fairdraw/runtime';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Runtime } from '../runtime.js';
 import { buildApi, startTestApi, type TestApi } from '../testing/api-server.js';
 
 const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));

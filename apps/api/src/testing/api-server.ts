@@ -4,8 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { buildServer } from '@fairdraw/adapters-http';
 import type { PostgresServer } from '@fairdraw/adapters-postgres';
 import { freshDatabase, startTestPostgres, type TestDatabase } from '@fairdraw/adapters-postgres/testing';
-import { type Runtime, startRuntime } from '../runtime.js';
-import { readSettings } from '../settings.js';
+import { type Runtime, readSettings, startRuntime } from '@fairdraw/runtime';
 
 const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 

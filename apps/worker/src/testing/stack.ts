@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { emptyDatabase, freshDatabase, startTestPostgres, type TestDatabase } from '@fairdraw/adapters-postgres/testing';
-import { type Runtime, readSettings, startRuntime } from '@fairdraw/api';
-import { startTestRedis, type TestRedis } from '@fairdraw/api/testing';
 import { createLottery, type Deps, registerParticipant, submitBallots } from '@fairdraw/application';
 import type { Lottery } from '@fairdraw/domain';
+import { type Runtime, readSettings, startRuntime } from '@fairdraw/runtime';
+import { startTestRedis, type TestRedis } from '@fairdraw/runtime/testing';
 import { sql } from 'kysely';
 import { afterAll, beforeAll } from 'vitest';
 import { buildWorker } from './child-worker.js';

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { BeaconDrawScheduler } from '@fairdraw/application';
 import {
   beaconDrawQueue,
   drawSchedule,
@@ -7,9 +8,8 @@ import {
   type ScheduleLog,
   scheduledDrawsTick,
   startBeacon,
-} from '@fairdraw/api';
-import type { TestRedis } from '@fairdraw/api/testing';
-import type { BeaconDrawScheduler } from '@fairdraw/application';
+} from '@fairdraw/runtime';
+import type { TestRedis } from '@fairdraw/runtime/testing';
 import { drawBeaconLottery } from '../beacon-draw-job.js';
 import { createQueueScheduler, type QueueScheduler, type WorkerTuning } from '../queue-scheduler.js';
 import { type TestDatabase, testRuntime, workerEnv } from './stack.js';
