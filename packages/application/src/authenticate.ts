@@ -4,7 +4,9 @@ import type { Deps } from './deps.js';
 // Verifying against a real hash when the user is unknown keeps both failures equally slow.
 let decoyHash: Promise<string> | null = null;
 
-export async function authenticate(deps: Deps, command: { login: string; password: string }): Promise<Participant> {
+export type AuthenticateDeps = Pick<Deps, 'uow' | 'passwords'>;
+
+export async function authenticate(deps: AuthenticateDeps, command: { login: string; password: string }): Promise<Participant> {
   const participant = await deps.uow.reads.participants.findByLogin(command.login);
   if (participant === null) {
     decoyHash ??= deps.passwords.hash('decoy password that matches nothing');

@@ -2,13 +2,15 @@ import { fail, type Lottery, type LotteryId, TransactionId } from '@fairdraw/dom
 import type { Deps } from './deps.js';
 import { recordLotteryEvent } from './record-lottery-event.js';
 
+export type CancelLotteryDeps = Pick<Deps, 'uow' | 'clock' | 'random' | 'webhooks'>;
+
 /**
  * Calls off an undrawn lottery and refunds every purchase of it, all in one transaction. The
  * lottery's lock orders it against ballot turns: a turn that committed before is refunded here,
  * a turn after sees the lottery cancelled (LOTTERY_CANCELLED). The ledger refunds a purchase at
  * most once (migration 0006), and the domain cancels a lottery once.
  */
-export async function cancelLottery(deps: Deps, command: { lotteryId: LotteryId }): Promise<Lottery> {
+export async function cancelLottery(deps: CancelLotteryDeps, command: { lotteryId: LotteryId }): Promise<Lottery> {
   return deps.uow.run(async (repos) => {
     const lottery = (await repos.lotteries.lock(command.lotteryId)) ?? fail('LOTTERY_NOT_FOUND', 'no such lottery');
     lottery.cancel();

@@ -1,6 +1,5 @@
 import { DomainError, type LotteryId } from '@fairdraw/domain';
-import type { Deps } from './deps.js';
-import { drawLottery } from './draw-lottery.js';
+import { type DrawLotteryDeps, drawLottery } from './draw-lottery.js';
 import type { DrawRecord } from './ports/repositories.js';
 import { StoreUnavailable } from './ports/store-unavailable.js';
 
@@ -11,12 +10,14 @@ export interface CloseDueOutcome {
   readonly pending: readonly { lotteryId: LotteryId; at: Date }[];
 }
 
+export type CloseDueDeps = DrawLotteryDeps;
+
 /**
  * Closes and draws every lottery that is due at `asOf` (never later than now). Which lotteries
  * are due is read from the database each time, so a late, repeated or concurrent run does the
  * same work once: a lottery another run drew answers ALREADY_DRAWN and is skipped.
  */
-export async function closeDueLotteries(deps: Deps, command: { asOf?: Date } = {}): Promise<CloseDueOutcome> {
+export async function closeDueLotteries(deps: CloseDueDeps, command: { asOf?: Date } = {}): Promise<CloseDueOutcome> {
   const now = deps.clock.now();
   const asOf = command.asOf && command.asOf < now ? command.asOf : now;
   const due = await deps.uow.reads.lotteries.findUndrawnDue(asOf);
@@ -43,7 +44,7 @@ export async function closeDueLotteries(deps: Deps, command: { asOf?: Date } = {
   return { drawn, failed, pending };
 }
 
-async function recordDueClose(deps: Deps, lotteryId: LotteryId): Promise<void> {
+async function recordDueClose(deps: CloseDueDeps, lotteryId: LotteryId): Promise<void> {
   await deps.uow.run(async (repos) => {
     const lottery = await repos.lotteries.lock(lotteryId);
     if (lottery === null || !lottery.isDue(deps.clock.now())) return;

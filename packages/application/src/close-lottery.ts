@@ -3,7 +3,9 @@ import type { Deps } from './deps.js';
 import { noTelemetry } from './ports/telemetry.js';
 import { recordLotteryEvent } from './record-lottery-event.js';
 
-export async function closeLottery(deps: Deps, command: { lotteryId: LotteryId }): Promise<Lottery> {
+export type CloseLotteryDeps = Pick<Deps, 'uow' | 'clock' | 'random' | 'seals' | 'telemetry' | 'webhooks'>;
+
+export async function closeLottery(deps: CloseLotteryDeps, command: { lotteryId: LotteryId }): Promise<Lottery> {
   const telemetry = deps.telemetry ?? noTelemetry;
   const closed = await deps.uow.run(async (repos) => {
     const lottery = (await repos.lotteries.lock(command.lotteryId)) ?? fail('LOTTERY_NOT_FOUND', 'no such lottery');

@@ -13,7 +13,9 @@ export interface CreateLottery {
   readonly ticketPrice?: number | undefined;
 }
 
-export async function createLottery(deps: Deps, command: CreateLottery): Promise<Lottery> {
+export type CreateLotteryDeps = Pick<Deps, 'uow' | 'clock' | 'random' | 'settings' | 'beacon' | 'beaconDraws' | 'telemetry'>;
+
+export async function createLottery(deps: CreateLotteryDeps, command: CreateLottery): Promise<Lottery> {
   const lottery = Lottery.open({
     id: LotteryId(deps.random.uuid()),
     name: command.name ?? memorableName((bound) => deps.random.below(bound)),
@@ -39,13 +41,13 @@ export async function createLottery(deps: Deps, command: CreateLottery): Promise
 
 export const DEFAULT_BEACON_MARGIN_S = 10;
 
-function beaconOf(deps: Deps) {
+function beaconOf(deps: CreateLotteryDeps) {
   const chain = deps.beacon?.chainInfo() ?? null;
   return chain === null ? null : { chain, marginS: deps.settings.beaconMarginS ?? DEFAULT_BEACON_MARGIN_S };
 }
 
 /** After the commit: a v2 lottery with a closing instant is drawn when its round is published. */
-export async function scheduleBeaconDraw(deps: Deps, lottery: Lottery): Promise<void> {
+export async function scheduleBeaconDraw(deps: CreateLotteryDeps, lottery: Lottery): Promise<void> {
   const pinned = lottery.beaconRound;
   if (pinned === null || lottery.toState().closesAt === null) return;
   await deps.beaconDraws?.drawAt(lottery.id, new Date(pinned.publishedAtMs));

@@ -2,13 +2,18 @@ import { type LedgerEntry, type ParticipantId, TransactionId } from '@fairdraw/d
 import type { Deps } from './deps.js';
 import { walletHolder } from './wallet-holder.js';
 
+export type DepositFundsDeps = Pick<Deps, 'uow' | 'clock' | 'random' | 'settings' | 'payments'>;
+
 /**
  * Credits the caller's wallet with money collected by the payment provider (PAYMENTS), in one
  * transaction: the wallet is locked, the provider asked, the entry appended. Called through
  * runIdempotent with an Idempotency-Key, the stored response commits with the entry, so a replay
  * credits nothing.
  */
-export async function depositFunds(deps: Deps, command: { participantId: ParticipantId; amount: number }): Promise<LedgerEntry> {
+export async function depositFunds(
+  deps: DepositFundsDeps,
+  command: { participantId: ParticipantId; amount: number },
+): Promise<LedgerEntry> {
   return deps.uow.run(async (repos) => {
     const holder = await walletHolder(repos.participants, command.participantId, 'self');
     const wallet = (await repos.wallets.lock([holder.id])).get(holder.id);

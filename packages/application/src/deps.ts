@@ -17,7 +17,10 @@ export interface Settings {
   readonly beaconMarginS?: number | undefined;
 }
 
-/** Everything a use case may need; each use case takes the whole bag and uses what it names. */
+/**
+ * Everything the use cases need, as the composition root assembles it. Each use case takes a
+ * Pick of it naming the ports it uses (and its callees use); this record satisfies them all.
+ */
 export interface Deps {
   readonly uow: UnitOfWork;
   readonly clock: Clock;

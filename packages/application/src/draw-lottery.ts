@@ -6,12 +6,14 @@ import { noTelemetry } from './ports/telemetry.js';
 import { recordLotteryEvent } from './record-lottery-event.js';
 import type { DrawView } from './views.js';
 
+export type DrawLotteryDeps = Pick<Deps, 'uow' | 'clock' | 'random' | 'seals' | 'beacon' | 'telemetry' | 'webhooks'>;
+
 /**
  * Draws a closed lottery. A lottery whose closing instant has passed is closed first, so an
  * admin need not wait for the worker. The lock serialises racing draws; the draws table's
  * primary key makes a second draw impossible even without it.
  */
-export async function drawLottery(deps: Deps, command: { lotteryId: LotteryId }): Promise<DrawView> {
+export async function drawLottery(deps: DrawLotteryDeps, command: { lotteryId: LotteryId }): Promise<DrawView> {
   const telemetry = deps.telemetry ?? noTelemetry;
   const timed = telemetry.startTimer('draw');
   // Reported only once the transaction commits: a rolled-back draw closed nothing.
@@ -90,7 +92,7 @@ export const BEACON_RETRY_AFTER_S = 5;
  * yet anyway answer as they would without a beacon (not closed, already drawn), so the beacon's
  * codes mean only what they say: its round is not out yet, or no relay gives it.
  */
-async function beaconFor(deps: Deps, lotteryId: LotteryId): Promise<Beacon | null> {
+async function beaconFor(deps: DrawLotteryDeps, lotteryId: LotteryId): Promise<Beacon | null> {
   const lottery = (await deps.uow.reads.lotteries.findById(lotteryId)) ?? fail('LOTTERY_NOT_FOUND', 'no such lottery');
   if (lottery.algorithm === 'fairdraw-v1') return null;
   const now = deps.clock.now();

@@ -1,13 +1,14 @@
 import { DomainError, type Participant } from '@fairdraw/domain';
-import type { Deps } from './deps.js';
-import { registerParticipant } from './register-participant.js';
+import { type RegisterParticipantDeps, registerParticipant } from './register-participant.js';
+
+export type EnsureAdminDeps = RegisterParticipantDeps;
 
 /**
  * Creates the first admin at start-up unless it exists already. A participant holding that name
  * (names are unique ignoring case) is no admin, and going on would run a service nobody can
  * administer while the operator believes otherwise: start-up stops and says so (API.md, *Accounts*).
  */
-export async function ensureAdmin(deps: Deps, command: { username: string; password: string }): Promise<'created' | 'exists'> {
+export async function ensureAdmin(deps: EnsureAdminDeps, command: { username: string; password: string }): Promise<'created' | 'exists'> {
   const holder = await deps.uow.reads.participants.findByLogin(command.username);
   if (holder) return existingAdmin(holder, command.username);
   try {

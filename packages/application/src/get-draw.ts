@@ -1,18 +1,20 @@
 import { addDays, fail, invalid, isCalendarDate, type Lottery, type LotteryId, startOfDate } from '@fairdraw/domain';
 import type { Deps } from './deps.js';
-import { getLottery, getLotteryByDate } from './get-lottery.js';
+import { type GetLotteryDeps, getLottery, getLotteryByDate } from './get-lottery.js';
 import type { Page, PageRequest } from './ports/repositories.js';
 import type { DrawView } from './views.js';
 
-export async function getDraw(deps: Deps, command: { lotteryId: LotteryId }): Promise<DrawView> {
+export type GetDrawDeps = GetLotteryDeps & Pick<Deps, 'seals' | 'settings'>;
+
+export async function getDraw(deps: GetDrawDeps, command: { lotteryId: LotteryId }): Promise<DrawView> {
   return drawOf(deps, await getLottery(deps, command));
 }
 
-export async function getDrawByDate(deps: Deps, command: { date: string }): Promise<DrawView> {
+export async function getDrawByDate(deps: GetDrawDeps, command: { date: string }): Promise<DrawView> {
   return drawOf(deps, await getLotteryByDate(deps, command));
 }
 
-async function drawOf(deps: Deps, read: Lottery): Promise<DrawView> {
+async function drawOf(deps: GetDrawDeps, read: Lottery): Promise<DrawView> {
   let lottery = read;
   // A closed lottery publishes its entries digest. One that just sold out is sealed right after
   // its last ticket's commit: wait for that (or do it), rather than show a closed lottery
@@ -30,7 +32,7 @@ export interface ListWinners extends PageRequest {
 }
 
 /** Draws whose drawn_at falls within the dates, inclusive, in the service time zone. */
-export async function listWinners(deps: Deps, query: ListWinners): Promise<Page<DrawView>> {
+export async function listWinners(deps: GetDrawDeps, query: ListWinners): Promise<Page<DrawView>> {
   for (const [path, value] of [
     ['from', query.from],
     ['to', query.to],

@@ -2,11 +2,13 @@ import { fail, invalid, isCalendarDate, type Lottery, type LotteryId, type Lotte
 import type { Deps } from './deps.js';
 import type { Page, PageRequest } from './ports/repositories.js';
 
-export async function getLottery(deps: Deps, command: { lotteryId: LotteryId }): Promise<Lottery> {
+export type GetLotteryDeps = Pick<Deps, 'uow' | 'clock'>;
+
+export async function getLottery(deps: GetLotteryDeps, command: { lotteryId: LotteryId }): Promise<Lottery> {
   return (await deps.uow.reads.lotteries.findById(command.lotteryId)) ?? fail('LOTTERY_NOT_FOUND', 'no such lottery');
 }
 
-export async function getLotteryByDate(deps: Deps, command: { date: string }): Promise<Lottery> {
+export async function getLotteryByDate(deps: GetLotteryDeps, command: { date: string }): Promise<Lottery> {
   if (!isCalendarDate(command.date)) invalid('date', 'date must be YYYY-MM-DD');
   return (
     (await deps.uow.reads.lotteries.findByClosingDate(command.date)) ?? fail('LOTTERY_NOT_FOUND', `no lottery closes on ${command.date}`)
@@ -19,7 +21,7 @@ export interface ListLotteries extends PageRequest {
   readonly closesTo?: string | undefined;
 }
 
-export function listLotteries(deps: Deps, query: ListLotteries): Promise<Page<Lottery>> {
+export function listLotteries(deps: GetLotteryDeps, query: ListLotteries): Promise<Page<Lottery>> {
   for (const [path, value] of [
     ['closes_from', query.closesFrom],
     ['closes_to', query.closesTo],

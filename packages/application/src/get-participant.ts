@@ -1,10 +1,12 @@
 import { fail, type Participant, type ParticipantId } from '@fairdraw/domain';
 import type { Deps } from './deps.js';
 
+export type GetParticipantDeps = Pick<Deps, 'uow'>;
+
 /**
  * The account behind a signed-in caller. A well-signed token can outlive its account (a store
  * restored or reset under the same JWT_SECRET): such a token is no credential, so 401.
  */
-export async function getParticipant(deps: Deps, command: { participantId: ParticipantId }): Promise<Participant> {
+export async function getParticipant(deps: GetParticipantDeps, command: { participantId: ParticipantId }): Promise<Participant> {
   return (await deps.uow.reads.participants.findById(command.participantId)) ?? fail('UNAUTHORIZED', 'no account has this token');
 }

@@ -9,8 +9,13 @@ export interface WalletView {
   readonly updatedAt: Date;
 }
 
+export type GetWalletDeps = Pick<Deps, 'uow' | 'settings'>;
+
 /** A participant's balance: their own (`self`), or anyone's for an admin. */
-export async function getWallet(deps: Deps, command: { participantId: ParticipantId; asking: 'self' | 'admin' }): Promise<WalletView> {
+export async function getWallet(
+  deps: GetWalletDeps,
+  command: { participantId: ParticipantId; asking: 'self' | 'admin' },
+): Promise<WalletView> {
   const { reads } = deps.uow;
   const holder = await walletHolder(reads.participants, command.participantId, command.asking);
   const wallet = (await reads.wallets.find([holder.id])).get(holder.id)?.toState();

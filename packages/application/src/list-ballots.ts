@@ -1,6 +1,5 @@
 import type { LotteryId, ParticipantId } from '@fairdraw/domain';
-import type { Deps } from './deps.js';
-import { getLottery } from './get-lottery.js';
+import { type GetLotteryDeps, getLottery } from './get-lottery.js';
 import type { Ballot, BallotWithOwner, DrawRecord, Page, PageRequest } from './ports/repositories.js';
 
 export interface MyBallot {
@@ -9,8 +8,10 @@ export interface MyBallot {
   readonly prize: string | null;
 }
 
+export type ListBallotsDeps = GetLotteryDeps;
+
 export async function listMyBallots(
-  deps: Deps,
+  deps: ListBallotsDeps,
   query: PageRequest & { participantId: ParticipantId; lotteryId: LotteryId | null },
 ): Promise<Page<MyBallot>> {
   const { reads } = deps.uow;
@@ -28,7 +29,10 @@ export async function listMyBallots(
 }
 
 /** Every ballot of a lottery, for its admins, in ascending ticket order. */
-export async function listLotteryBallots(deps: Deps, query: PageRequest & { lotteryId: LotteryId }): Promise<Page<BallotWithOwner>> {
+export async function listLotteryBallots(
+  deps: ListBallotsDeps,
+  query: PageRequest & { lotteryId: LotteryId },
+): Promise<Page<BallotWithOwner>> {
   const lottery = await getLottery(deps, query);
   return deps.uow.reads.ballots.listByLottery(lottery.id, query);
 }

@@ -3,9 +3,11 @@ import type { Deps } from './deps.js';
 import type { Page, PageRequest } from './ports/repositories.js';
 import { walletHolder } from './wallet-holder.js';
 
+export type ListWalletTransactionsDeps = Pick<Deps, 'uow'>;
+
 /** The caller's ledger entries, newest first. */
 export async function listWalletTransactions(
-  deps: Deps,
+  deps: ListWalletTransactionsDeps,
   query: PageRequest & { participantId: ParticipantId },
 ): Promise<Page<LedgerEntry>> {
   const { reads } = deps.uow;

@@ -1,13 +1,14 @@
 import { entryLine, fail, type LotteryId } from '@fairdraw/domain';
-import type { Deps } from './deps.js';
-import { getLottery } from './get-lottery.js';
+import { type GetLotteryDeps, getLottery } from './get-lottery.js';
+
+export type OpenEntriesDeps = GetLotteryDeps;
 
 /**
  * The canonical entries text, one line at a time, for a lottery that has stopped taking
  * ballots. A lottery past its closing instant qualifies even before the close is recorded:
  * no ballot can enter it any more.
  */
-export async function openEntries(deps: Deps, command: { lotteryId: LotteryId }): Promise<AsyncIterable<string>> {
+export async function openEntries(deps: OpenEntriesDeps, command: { lotteryId: LotteryId }): Promise<AsyncIterable<string>> {
   const lottery = await getLottery(deps, command);
   if (lottery.statusAt(deps.clock.now()) === 'open') fail('LOTTERY_NOT_CLOSED', 'entries are published once the lottery closes');
   // Due but not yet closed: a turn that took the lock before the closing instant may still be

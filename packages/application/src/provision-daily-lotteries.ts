@@ -1,12 +1,13 @@
 import { addDays, DomainError, dateIn, type Lottery } from '@fairdraw/domain';
-import { createLottery } from './create-lottery.js';
-import type { Deps } from './deps.js';
+import { type CreateLotteryDeps, createLottery } from './create-lottery.js';
+
+export type ProvisionDeps = CreateLotteryDeps;
 
 /**
  * Keeps one lottery open for each of the next `daysAhead` dates, today included. Safe to run
  * any number of times, from any number of processes: the unique closing date decides races.
  */
-export async function provisionDailyLotteries(deps: Deps, command: { daysAhead: number }): Promise<Lottery[]> {
+export async function provisionDailyLotteries(deps: ProvisionDeps, command: { daysAhead: number }): Promise<Lottery[]> {
   const today = dateIn(deps.clock.now(), deps.settings.timeZone);
   const last = addDays(today, command.daysAhead - 1);
   const existing = new Set(await deps.uow.reads.lotteries.closingDatesBetween(today, last));

@@ -14,7 +14,13 @@ export interface RegisterParticipant {
   readonly email?: string | null | undefined;
 }
 
-export async function registerParticipant(deps: Deps, command: RegisterParticipant, role: Role = 'participant'): Promise<Participant> {
+export type RegisterParticipantDeps = Pick<Deps, 'uow' | 'clock' | 'random' | 'passwords'>;
+
+export async function registerParticipant(
+  deps: RegisterParticipantDeps,
+  command: RegisterParticipant,
+  role: Role = 'participant',
+): Promise<Participant> {
   // Every cheap rule first: a bad name or password must not cost an argon2 hash.
   checkPassword(command.password);
   checkRegistration(command);

@@ -1,8 +1,7 @@
 import type { Lottery } from '@fairdraw/domain';
-import { type CloseDueOutcome, closeDueLotteries } from './close-due-lotteries.js';
-import type { Deps } from './deps.js';
+import { type CloseDueDeps, type CloseDueOutcome, closeDueLotteries } from './close-due-lotteries.js';
 import { StoreUnavailable } from './ports/store-unavailable.js';
-import { provisionDailyLotteries } from './provision-daily-lotteries.js';
+import { type ProvisionDeps, provisionDailyLotteries } from './provision-daily-lotteries.js';
 
 export interface ScheduledDraws {
   /** DAILY_LOTTERIES: keep one lottery open for each of the next `daysAhead` dates. */
@@ -37,12 +36,14 @@ export class ScheduledDrawsFailed extends Error {
   }
 }
 
+export type ScheduledDrawsDeps = CloseDueDeps & ProvisionDeps;
+
 /**
  * One tick of the timetable: provision the coming daily lotteries, then close and draw every
  * lottery that is due. Everything it does is decided by the database and the clock, so a late,
  * repeated or concurrent tick (BullMQ delivers at least once) does the missing work once.
  */
-export async function runScheduledDraws(deps: Deps, command: ScheduledDraws): Promise<ScheduledDrawsOutcome> {
+export async function runScheduledDraws(deps: ScheduledDrawsDeps, command: ScheduledDraws): Promise<ScheduledDrawsOutcome> {
   let provisioned: readonly Lottery[] = [];
   let provisionError: string | null = null;
   if (command.dailyLotteries) {

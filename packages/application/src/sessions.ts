@@ -9,7 +9,9 @@ import type { Deps } from './deps.js';
  */
 const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
 
-async function issue(deps: Deps, participantId: ParticipantId, familyId: string): Promise<string> {
+export type SessionDeps = Pick<Deps, 'uow' | 'clock' | 'random' | 'settings'>;
+
+async function issue(deps: SessionDeps, participantId: ParticipantId, familyId: string): Promise<string> {
   const token = Buffer.from(deps.random.bytes(32)).toString('base64url');
   const expiresAt = new Date(deps.clock.now().getTime() + deps.settings.refreshTokenTtlMs);
   await deps.uow.run((repos) =>
@@ -18,12 +20,12 @@ async function issue(deps: Deps, participantId: ParticipantId, familyId: string)
   return token;
 }
 
-export function startSession(deps: Deps, command: { participantId: ParticipantId }): Promise<{ refreshToken: string }> {
+export function startSession(deps: SessionDeps, command: { participantId: ParticipantId }): Promise<{ refreshToken: string }> {
   return issue(deps, command.participantId, deps.random.uuid()).then((refreshToken) => ({ refreshToken }));
 }
 
 export async function refreshSession(
-  deps: Deps,
+  deps: SessionDeps,
   command: { refreshToken: string },
 ): Promise<{ refreshToken: string; participant: Participant }> {
   const now = deps.clock.now();
@@ -44,7 +46,7 @@ export async function refreshSession(
   return { refreshToken, participant: outcome.participant };
 }
 
-export async function endSession(deps: Deps, command: { refreshToken: string }): Promise<void> {
+export async function endSession(deps: SessionDeps, command: { refreshToken: string }): Promise<void> {
   await deps.uow.run(async (repos) => {
     const token = await repos.refreshTokens.findByHash(hashToken(command.refreshToken));
     if (token !== null) await repos.refreshTokens.revokeFamily(token.familyId, deps.clock.now());

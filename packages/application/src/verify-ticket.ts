@@ -1,10 +1,12 @@
 import { timingSafeEqual } from 'node:crypto';
 import { fail, type LotteryId } from '@fairdraw/domain';
 import type { Deps } from './deps.js';
-import { getLottery } from './get-lottery.js';
+import { type GetLotteryDeps, getLottery } from './get-lottery.js';
+
+export type VerifyTicketDeps = GetLotteryDeps & Pick<Deps, 'keyed'>;
 
 export async function verifyTicket(
-  deps: Deps,
+  deps: VerifyTicketDeps,
   command: { lotteryId: LotteryId; ticketNumber: number; verificationCode: string },
 ): Promise<{ hasWon: boolean; prize: string | null }> {
   const { reads } = deps.uow;
