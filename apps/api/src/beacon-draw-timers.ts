@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { BeaconDrawScheduler } from '@fairdraw/application';
-import { DomainError, type LotteryId } from '@fairdraw/domain';
+import { ApplicationError, type BeaconDrawScheduler, failureCode } from '@fairdraw/application';
+import type { LotteryId } from '@fairdraw/domain';
 import type { ScheduleLog, Timetable } from '@fairdraw/runtime';
 
 /** setTimeout's longest delay; a draw further away waits in steps. */
@@ -42,13 +42,14 @@ export function createBeaconDrawTimers(
         log.info({ lottery_id: lotteryId, attempt }, 'beacon draw done');
         return;
       } catch (error) {
-        if (error instanceof DomainError && (error.code === 'ALREADY_DRAWN' || error.code === 'LOTTERY_NOT_FOUND')) return;
-        const pending = error instanceof DomainError && error.code === 'BEACON_PENDING';
+        const code = failureCode(error);
+        if (code === 'ALREADY_DRAWN' || code === 'LOTTERY_NOT_FOUND') return;
+        const pending = error instanceof ApplicationError && code === 'BEACON_PENDING';
         if (!pending && attempt >= retries.attempts) {
           log.error({ lottery_id: lotteryId, attempt, err: error }, 'beacon draw failed; the next scheduled tick will try again');
           return;
         }
-        const delay = pending ? ((error as DomainError).retryAfterSeconds ?? 1) * 1000 : retries.retryDelayMs;
+        const delay = pending ? (error.retryAfterSeconds ?? 1) * 1000 : retries.retryDelayMs;
         log.warn({ lottery_id: lotteryId, attempt, retry_in_ms: delay, err: error }, 'beacon draw not done yet; retrying');
         if (!(await wait(delay))) return;
       }

@@ -1,5 +1,5 @@
-import { type Deps, drawLottery } from '@fairdraw/application';
-import { DomainError, LotteryId } from '@fairdraw/domain';
+import { type Deps, drawLottery, failureCode } from '@fairdraw/application';
+import { LotteryId } from '@fairdraw/domain';
 
 /**
  * One delayed fairdraw-v2 draw, as the worker runs it: done when drawn (now or by anyone
@@ -10,8 +10,9 @@ export async function drawBeaconLottery(deps: Deps, lotteryId: string): Promise<
     const { record } = await drawLottery(deps, { lotteryId: LotteryId(lotteryId) });
     return { lottery_id: lotteryId, entries: record?.n ?? null, round: record?.beacon?.round ?? null };
   } catch (error) {
-    if (error instanceof DomainError && (error.code === 'ALREADY_DRAWN' || error.code === 'LOTTERY_NOT_FOUND')) {
-      return { lottery_id: lotteryId, skipped: error.code };
+    const code = failureCode(error);
+    if (code === 'ALREADY_DRAWN' || code === 'LOTTERY_NOT_FOUND') {
+      return { lottery_id: lotteryId, skipped: code };
     }
     throw error;
   }

@@ -2,7 +2,7 @@ import type { ParticipantRepository, RefreshToken, RefreshTokenRepository } from
 import { type Participant, ParticipantId } from '@fairdraw/domain';
 import { type Kysely, type Selectable, sql } from 'kysely';
 import type { Database, ParticipantsTable, RefreshTokensTable } from './database.js';
-import { asDomainError, isUuid } from './errors.js';
+import { asRefusal, isUuid } from './errors.js';
 
 const toParticipant = (row: Selectable<ParticipantsTable>): Participant => ({
   id: ParticipantId(row.id),
@@ -16,7 +16,7 @@ const toParticipant = (row: Selectable<ParticipantsTable>): Participant => ({
 export function postgresParticipants(db: Kysely<Database>): ParticipantRepository {
   return {
     async add(p) {
-      await asDomainError(
+      await asRefusal(
         db
           .insertInto('participants')
           .values({ id: p.id, username: p.username, email: p.email, role: p.role, password_hash: p.passwordHash, created_at: p.createdAt })

@@ -13,7 +13,7 @@ import { BallotId, LotteryId, ParticipantId } from '@fairdraw/domain';
 import { type Kysely, type Selectable, sql } from 'kysely';
 import { isTicketKey, isUuidKey } from './cursor.js';
 import type { BallotsTable, Database } from './database.js';
-import { asDomainError } from './errors.js';
+import { asRefusal } from './errors.js';
 
 const toBallot = (row: Selectable<BallotsTable>): Ballot => ({
   id: BallotId(row.id),
@@ -64,7 +64,7 @@ export function postgresBallots(db: Kysely<Database>): BallotRepository {
       // multi-row VALUES list would bind seven per row (and hit the 65,535 limit at ~9,000).
       const column = <T>(pick: (b: Ballot) => T) => ballots.map(pick);
       // The unique (lottery_id, ticket_number) constraint is the last line against a ticket issued twice.
-      await asDomainError(
+      await asRefusal(
         sql`insert into ballots (id, lottery_id, ticket_number, participant_id, ip_hash, code_hash, created_at)
           select * from unnest(
             ${column((b) => b.id)}::uuid[], ${column((b) => b.lotteryId)}::uuid[], ${column((b) => b.ticketNumber)}::integer[],

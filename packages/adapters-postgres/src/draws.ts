@@ -3,7 +3,7 @@ import { LotteryId } from '@fairdraw/domain';
 import type { Kysely, Selectable } from 'kysely';
 import { isInstantKey } from './cursor.js';
 import type { Database, DrawsTable } from './database.js';
-import { asDomainError, isUuid } from './errors.js';
+import { asRefusal, isUuid } from './errors.js';
 
 const toDraw = (row: Selectable<DrawsTable>): DrawRecord => ({
   lotteryId: LotteryId(row.lottery_id),
@@ -22,7 +22,7 @@ export function postgresDraws(db: Kysely<Database>): DrawRepository {
   return {
     // The primary key on lottery_id makes a second draw impossible, even from a job run twice.
     async add(d) {
-      await asDomainError(
+      await asRefusal(
         db
           .insertInto('draws')
           .values({

@@ -1,8 +1,10 @@
-import { AccountGone } from '@fairdraw/application';
-import { DomainError, type ErrorCode } from '@fairdraw/domain';
+import { AccountGone, type ApplicationCode, ApplicationError } from '@fairdraw/application';
 
-/** Unique constraints (and unique indexes) whose violation is an expected business failure. */
-const UNIQUE: Readonly<Record<string, readonly [ErrorCode, string]>> = {
+/**
+ * Unique constraints (and unique indexes) whose violation is an expected business failure,
+ * answered with the application's code for it (the store, not the domain, sees these).
+ */
+const UNIQUE: Readonly<Record<string, readonly [ApplicationCode, string]>> = {
   participants_username_key: ['USERNAME_TAKEN', 'this username is taken'],
   participants_email_key: ['EMAIL_TAKEN', 'this email is taken'],
   lotteries_closes_on_key: ['CLOSING_DATE_TAKEN', 'a lottery already closes on this date'],
@@ -16,8 +18,8 @@ const UNIQUE: Readonly<Record<string, readonly [ErrorCode, string]>> = {
  */
 const ACCOUNT_KEYS = new Set(['ballots_participant_id_fkey', 'wallets_participant_id_fkey']);
 
-/** Runs a write and turns a known constraint violation into its DomainError; anything else is rethrown. */
-export async function asDomainError<T>(write: Promise<T>): Promise<T> {
+/** Runs a write and turns a known constraint violation into its ApplicationError; anything else is rethrown. */
+export async function asRefusal<T>(write: Promise<T>): Promise<T> {
   try {
     return await write;
   } catch (error) {
@@ -25,7 +27,7 @@ export async function asDomainError<T>(write: Promise<T>): Promise<T> {
     if (code === '23503' && typeof constraint === 'string' && ACCOUNT_KEYS.has(constraint)) throw new AccountGone();
     const known = code === '23505' && typeof constraint === 'string' ? UNIQUE[constraint] : undefined;
     if (known === undefined) throw error;
-    throw new DomainError(known[0], known[1]);
+    throw new ApplicationError(known[0], known[1]);
   }
 }
 

@@ -3,7 +3,7 @@ import { isCalendarDate, Lottery, LotteryId, type LotteryState, type LotteryStat
 import type { ExpressionBuilder, Insertable, Kysely, Selectable } from 'kysely';
 import { isUuidKey } from './cursor.js';
 import type { Database, LotteriesTable } from './database.js';
-import { asDomainError, isUuid } from './errors.js';
+import { asRefusal, isUuid } from './errors.js';
 
 /** The status clients see at `asOf`: past its closing instant, an open lottery is closed. */
 function statusAt(status: LotteryStatus, asOf: Date | undefined) {
@@ -70,7 +70,7 @@ export function postgresLotteries(db: Kysely<Database>): LotteryRepository {
   const byId = (id: string) => db.selectFrom('lotteries').selectAll().where('id', '=', id);
   return {
     async add(lottery) {
-      await asDomainError(db.insertInto('lotteries').values(toRow(lottery.toState())).execute());
+      await asRefusal(db.insertInto('lotteries').values(toRow(lottery.toState())).execute());
     },
     async findById(id) {
       if (!isUuid(id)) return null;
@@ -98,7 +98,7 @@ export function postgresLotteries(db: Kysely<Database>): LotteryRepository {
     },
     async save(lottery) {
       const { id, ...changes } = toRow(lottery.toState());
-      const result = await asDomainError(db.updateTable('lotteries').set(changes).where('id', '=', id).executeTakeFirst());
+      const result = await asRefusal(db.updateTable('lotteries').set(changes).where('id', '=', id).executeTakeFirst());
       if (result.numUpdatedRows === 0n) throw new Error(`lottery ${id} does not exist`);
     },
     async list(filter: LotteryFilter, page) {

@@ -3,7 +3,7 @@ import { type LedgerEntry, LotteryId, ParticipantId, TransactionId, Wallet } fro
 import { type Kysely, type Selectable, sql } from 'kysely';
 import { isTicketKey } from './cursor.js';
 import type { Database, LedgerEntriesTable, WalletsTable } from './database.js';
-import { asDomainError, isUuid } from './errors.js';
+import { asRefusal, isUuid } from './errors.js';
 
 const toWallet = (row: Selectable<WalletsTable>): Wallet =>
   Wallet.restore({ participantId: ParticipantId(row.participant_id), balance: row.balance, seq: row.seq ?? 0, updatedAt: row.updated_at });
@@ -45,7 +45,7 @@ export function postgresWallets(db: Kysely<Database>): WalletRepository {
       const wanted = [...new Set(ids)].filter(isUuid).sort();
       if (wanted.length === 0) return new Map();
       // A wallet row is made on first use, so that there is a row to lock; in id order, as the locks.
-      await asDomainError(
+      await asRefusal(
         sql`insert into wallets (participant_id, seq, balance, updated_at)
           select id, null, 0, null from unnest(${wanted}::uuid[]) as id order by id
           on conflict (participant_id) do nothing`.execute(db),

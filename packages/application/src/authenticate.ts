@@ -1,5 +1,6 @@
-import { fail, type Participant } from '@fairdraw/domain';
+import type { Participant } from '@fairdraw/domain';
 import type { Deps } from './deps.js';
+import { fail } from './errors.js';
 
 // Verifying against a real hash when the user is unknown keeps both failures equally slow.
 let decoyHash: Promise<string> | null = null;

@@ -1,5 +1,6 @@
-import { fail, type Lottery, type LotteryId, TransactionId } from '@fairdraw/domain';
+import { type Lottery, type LotteryId, TransactionId } from '@fairdraw/domain';
 import type { Deps } from './deps.js';
+import { fail } from './errors.js';
 import { recordLotteryEvent } from './record-lottery-event.js';
 
 export type CancelLotteryDeps = Pick<Deps, 'uow' | 'clock' | 'random' | 'webhooks'>;

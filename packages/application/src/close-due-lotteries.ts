@@ -1,5 +1,6 @@
-import { DomainError, type LotteryId } from '@fairdraw/domain';
+import type { LotteryId } from '@fairdraw/domain';
 import { type DrawLotteryDeps, drawLottery } from './draw-lottery.js';
+import { ApplicationError, failureCode } from './errors.js';
 import type { DrawRecord } from './ports/repositories.js';
 import { StoreUnavailable } from './ports/store-unavailable.js';
 
@@ -29,10 +30,10 @@ export async function closeDueLotteries(deps: CloseDueDeps, command: { asOf?: Da
       const view = await drawLottery(deps, { lotteryId });
       if (view.record) drawn.push(view.record);
     } catch (error) {
-      if (error instanceof DomainError && error.code === 'ALREADY_DRAWN') continue;
+      if (failureCode(error) === 'ALREADY_DRAWN') continue;
       // The store is away: the next lottery would fail alike; the whole run is retried.
       if (error instanceof StoreUnavailable) throw error;
-      if (error instanceof DomainError && (error.code === 'BEACON_PENDING' || error.code === 'BEACON_UNAVAILABLE')) {
+      if (error instanceof ApplicationError && (error.code === 'BEACON_PENDING' || error.code === 'BEACON_UNAVAILABLE')) {
         // Its draw waits for the beacon, its close does not: the entries freeze and show now.
         await recordDueClose(deps, lotteryId);
         pending.push({ lotteryId, at: new Date(deps.clock.now().getTime() + (error.retryAfterSeconds ?? 0) * 1000) });

@@ -1,5 +1,6 @@
-import { fail, type Lottery, type LotteryId } from '@fairdraw/domain';
+import type { Lottery, LotteryId } from '@fairdraw/domain';
 import type { Deps } from './deps.js';
+import { fail } from './errors.js';
 import { noTelemetry } from './ports/telemetry.js';
 import { recordLotteryEvent } from './record-lottery-event.js';
 

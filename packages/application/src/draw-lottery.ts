@@ -1,5 +1,6 @@
-import { type Beacon, fail, failFor, type LotteryId } from '@fairdraw/domain';
+import type { Beacon, LotteryId } from '@fairdraw/domain';
 import type { Deps } from './deps.js';
+import { fail, failFor } from './errors.js';
 import { payPrizes } from './pay-prizes.js';
 import type { DrawRecord } from './ports/repositories.js';
 import { noTelemetry } from './ports/telemetry.js';

@@ -1,4 +1,5 @@
-import { DomainError, type Participant } from '@fairdraw/domain';
+import type { Participant } from '@fairdraw/domain';
+import { failureCode } from './errors.js';
 import { type RegisterParticipantDeps, registerParticipant } from './register-participant.js';
 
 export type EnsureAdminDeps = RegisterParticipantDeps;
@@ -16,10 +17,7 @@ export async function ensureAdmin(deps: EnsureAdminDeps, command: { username: st
     return 'created';
   } catch (error) {
     // Two processes starting at once: the other one created it (or a participant just took the name).
-    const winner =
-      error instanceof DomainError && error.code === 'USERNAME_TAKEN'
-        ? await deps.uow.reads.participants.findByLogin(command.username)
-        : null;
+    const winner = failureCode(error) === 'USERNAME_TAKEN' ? await deps.uow.reads.participants.findByLogin(command.username) : null;
     if (winner) return existingAdmin(winner, command.username);
     throw error;
   }

@@ -1,5 +1,6 @@
-import { addDays, fail, invalid, isCalendarDate, type Lottery, type LotteryId, startOfDate } from '@fairdraw/domain';
+import { addDays, invalid, isCalendarDate, type Lottery, type LotteryId, startOfDate } from '@fairdraw/domain';
 import type { Deps } from './deps.js';
+import { fail } from './errors.js';
 import { type GetLotteryDeps, getLottery, getLotteryByDate } from './get-lottery.js';
 import type { Page, PageRequest } from './ports/repositories.js';
 import type { DrawView } from './views.js';

@@ -1,5 +1,6 @@
-import { fail, invalid, isCalendarDate, type Lottery, type LotteryId, type LotteryStatus } from '@fairdraw/domain';
+import { invalid, isCalendarDate, type Lottery, type LotteryId, type LotteryStatus } from '@fairdraw/domain';
 import type { Deps } from './deps.js';
+import { fail } from './errors.js';
 import type { Page, PageRequest } from './ports/repositories.js';
 
 export type GetLotteryDeps = Pick<Deps, 'uow' | 'clock'>;

@@ -1,5 +1,6 @@
-import { fail, type Participant, type ParticipantId } from '@fairdraw/domain';
+import type { Participant, ParticipantId } from '@fairdraw/domain';
 import type { Deps } from './deps.js';
+import { fail } from './errors.js';
 
 export type GetParticipantDeps = Pick<Deps, 'uow'>;
 

@@ -9,6 +9,7 @@ export * from './deposit-funds.js';
 export * from './deps.js';
 export * from './draw-lottery.js';
 export * from './ensure-admin.js';
+export { type ApplicationCode, ApplicationError, failureCode, isRefusal, type Refusal } from './errors.js';
 export * from './get-draw.js';
 export * from './get-ledger.js';
 export * from './get-lottery.js';

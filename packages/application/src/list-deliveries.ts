@@ -1,5 +1,5 @@
-import { fail } from '@fairdraw/domain';
 import type { Deps } from './deps.js';
+import { fail } from './errors.js';
 import type { Page, PageRequest } from './ports/repositories.js';
 import type { Delivery } from './ports/webhooks.js';
 

@@ -1,4 +1,5 @@
-import { entryLine, fail, type LotteryId } from '@fairdraw/domain';
+import { entryLine, type LotteryId } from '@fairdraw/domain';
+import { fail } from './errors.js';
 import { type GetLotteryDeps, getLottery } from './get-lottery.js';
 
 export type OpenEntriesDeps = GetLotteryDeps;

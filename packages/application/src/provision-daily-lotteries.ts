@@ -1,5 +1,6 @@
-import { addDays, DomainError, dateIn, type Lottery } from '@fairdraw/domain';
+import { addDays, dateIn, type Lottery } from '@fairdraw/domain';
 import { type CreateLotteryDeps, createLottery } from './create-lottery.js';
+import { failureCode } from './errors.js';
 
 export type ProvisionDeps = CreateLotteryDeps;
 
@@ -18,7 +19,7 @@ export async function provisionDailyLotteries(deps: ProvisionDeps, command: { da
     try {
       created.push(await createLottery(deps, { closesOn: date }));
     } catch (error) {
-      if (!(error instanceof DomainError && error.code === 'CLOSING_DATE_TAKEN')) throw error;
+      if (failureCode(error) !== 'CLOSING_DATE_TAKEN') throw error;
     }
   }
   return created;

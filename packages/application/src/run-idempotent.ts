@@ -1,5 +1,5 @@
-import { fail } from '@fairdraw/domain';
 import type { Deps } from './deps.js';
+import { fail } from './errors.js';
 import type { IdempotencyRecord, IdempotencyRequest, IdempotentResponse } from './ports/repositories.js';
 
 export type { IdempotencyRequest, IdempotentResponse } from './ports/repositories.js';

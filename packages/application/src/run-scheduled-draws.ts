@@ -24,7 +24,7 @@ export interface ScheduledDrawsOutcome extends CloseDueOutcome {
 
 /**
  * Thrown when part of a tick failed, so that the scheduler retries the whole tick. Not a
- * DomainError: nothing a client did is wrong, the store or the process misbehaved. The outcome
+ * refusal: nothing a client did is wrong, the store or the process misbehaved. The outcome
  * says what did succeed; a retry redoes only what is still missing.
  */
 export class ScheduledDrawsFailed extends Error {

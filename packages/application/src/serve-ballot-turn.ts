@@ -1,6 +1,5 @@
 import {
   DomainError,
-  fail,
   type IssuePlan,
   Lottery,
   type LotteryId,
@@ -13,6 +12,7 @@ import {
   Wallet,
 } from '@fairdraw/domain';
 import type { Deps } from './deps.js';
+import { fail, isRefusal } from './errors.js';
 import { HolderKey } from './holder-key.js';
 import type { BallotAnswer, BallotRequest, Issued, IssuedBallot } from './ports/ballot-queue.js';
 import type { Ballot, IdempotencyKey, IdempotencyRecord, Repositories } from './ports/repositories.js';
@@ -61,7 +61,7 @@ export async function serveBallotTurn(
       outcomes.push({ ok: true, answer: await serveRequest(repos, lottery, request, { context, keys, ahead, pool, taken }) });
     } catch (error) {
       // Refused with nothing taken: answered alone. Otherwise (or alone) the turn rolls back.
-      if (!(error instanceof DomainError) || requests.length === 1 || taken.count() !== issuedBefore) throw error;
+      if (!isRefusal(error) || requests.length === 1 || taken.count() !== issuedBefore) throw error;
       outcomes.push({ ok: false, error });
     }
   }

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
-import { fail, type Participant, type ParticipantId } from '@fairdraw/domain';
+import type { Participant, ParticipantId } from '@fairdraw/domain';
 import type { Deps } from './deps.js';
+import { fail } from './errors.js';
 
 /**
  * Refresh tokens are opaque random strings, stored only as a sha256. Each login starts a family;

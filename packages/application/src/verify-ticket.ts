@@ -1,6 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
-import { fail, type LotteryId } from '@fairdraw/domain';
+import type { LotteryId } from '@fairdraw/domain';
 import type { Deps } from './deps.js';
+import { fail } from './errors.js';
 import { type GetLotteryDeps, getLottery } from './get-lottery.js';
 
 export type VerifyTicketDeps = GetLotteryDeps & Pick<Deps, 'keyed'>;

@@ -1,4 +1,5 @@
-import { fail, type Participant, type ParticipantId } from '@fairdraw/domain';
+import type { Participant, ParticipantId } from '@fairdraw/domain';
+import { fail } from './errors.js';
 import type { Repositories } from './ports/repositories.js';
 
 /**

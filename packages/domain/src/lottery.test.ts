@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ErrorCode } from './errors.js';
+import type { DomainCode } from './errors.js';
 import { LotteryId, ParticipantId } from './ids.js';
 import { type EntriesSoFar, type IssueRequest, Lottery, type PoolAnswer } from './lottery.js';
 
@@ -35,11 +35,11 @@ function play(lottery: Lottery, request: Partial<IssueRequest> = {}, soFar: Entr
   return lottery.issueTickets(plan, answer, soFar, now).tickets;
 }
 
-const code = (fn: () => unknown): ErrorCode | undefined => {
+const code = (fn: () => unknown): DomainCode | undefined => {
   try {
     fn();
   } catch (error) {
-    return (error as { code?: ErrorCode }).code;
+    return (error as { code?: DomainCode }).code;
   }
   return undefined;
 };

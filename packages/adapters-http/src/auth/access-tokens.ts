@@ -1,7 +1,8 @@
 import type { Participant, ParticipantId, Role } from '@fairdraw/domain';
-import { fail, ParticipantId as toParticipantId } from '@fairdraw/domain';
+import { ParticipantId as toParticipantId } from '@fairdraw/domain';
 import fastifyJwt from '@fastify/jwt';
 import type { FastifyInstance } from 'fastify';
+import { fail } from '../errors/problem.js';
 
 export interface JwtSettings {
   /** HS256 key, at least 32 bytes. */

@@ -1,5 +1,5 @@
-import { fail } from '@fairdraw/domain';
 import type { FastifyInstance, FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
+import { fail } from '../errors/problem.js';
 import type { AccessTokens, Caller } from './access-tokens.js';
 import { clientIp } from './client-ip.js';
 import type { IpAllowlist } from './ip-allowlist.js';

@@ -1,5 +1,4 @@
-import { StoreUnavailable } from '@fairdraw/application';
-import { DomainError } from '@fairdraw/domain';
+import { ApplicationError, isRefusal, StoreUnavailable } from '@fairdraw/application';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { HttpProblem, type Problem, problemOf, sendProblem } from './problem.js';
 import { fieldProblems, summary } from './validation-errors.js';
@@ -21,7 +20,7 @@ function unsupportedMediaType(): Problem {
 
 function problemFor(error: FastifyError): Problem | null {
   if (error instanceof StoreUnavailable) return problemOf('SERVICE_UNAVAILABLE', error.message);
-  if (error instanceof DomainError || error instanceof HttpProblem) {
+  if (isRefusal(error) || error instanceof HttpProblem) {
     return problemOf(error.code, error.message, error.errors);
   }
   if (Array.isArray(error.validation)) {
@@ -44,7 +43,7 @@ function problemFor(error: FastifyError): Problem | null {
 
 function retryAfterOf(error: unknown): number | undefined {
   if (error instanceof StoreUnavailable || error instanceof HttpProblem) return error.retryAfterSeconds;
-  if (error instanceof DomainError) return error.retryAfterSeconds ?? undefined;
+  if (error instanceof ApplicationError) return error.retryAfterSeconds ?? undefined;
   return undefined;
 }
 

@@ -1,6 +1,6 @@
 import type { FieldProblem } from '@fairdraw/domain';
 import type { FastifyReply } from 'fastify';
-import { type HttpOnlyCode, type ProblemCode, STATUS_OF, TITLE_OF } from './status-table.js';
+import { type ProblemCode, STATUS_OF, TITLE_OF } from './status-table.js';
 
 /** RFC 9457 problem details as API.md shapes them. */
 export interface Problem {
@@ -13,13 +13,13 @@ export interface Problem {
 }
 
 /**
- * A failure only the HTTP layer knows (rate limits, readiness); business and access failures
- * are the domain's DomainError.
+ * A failure the HTTP layer finds itself (a missing token, an address, rate limits, readiness);
+ * business failures are the domain's DomainError and the application's ApplicationError.
  */
 export class HttpProblem extends Error {
   override readonly name = 'HttpProblem';
   constructor(
-    readonly code: HttpOnlyCode,
+    readonly code: ProblemCode,
     message: string,
     readonly errors: readonly FieldProblem[] = [],
     /** Sent as `Retry-After` (seconds) with a 503 that will pass. */
@@ -27,6 +27,11 @@ export class HttpProblem extends Error {
   ) {
     super(message);
   }
+}
+
+/** Refuses the request with an HttpProblem (no Retry-After). */
+export function fail(code: ProblemCode, message: string): never {
+  throw new HttpProblem(code, message);
 }
 
 /** Problem types are URNs: stable identifiers that promise no documentation page at an address. */

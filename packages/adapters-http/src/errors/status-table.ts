@@ -1,10 +1,14 @@
-import type { ErrorCode } from '@fairdraw/domain';
+import type { ApplicationCode } from '@fairdraw/application';
 
-/** Codes the HTTP layer raises itself, beyond the domain's. */
-export type HttpOnlyCode = 'RATE_LIMITED' | 'PAYLOAD_TOO_LARGE' | 'SERVICE_UNAVAILABLE' | 'INTERNAL' | 'REQUEST_TIMEOUT';
-export type ProblemCode = ErrorCode | HttpOnlyCode;
+/** Codes only the HTTP layer raises: access by address, limits, readiness, what went wrong. */
+type HttpOnlyCode = 'IP_NOT_ALLOWED' | 'RATE_LIMITED' | 'PAYLOAD_TOO_LARGE' | 'SERVICE_UNAVAILABLE' | 'INTERNAL' | 'REQUEST_TIMEOUT';
+/** Every code the API answers: the application's (which include the domain's) and the HTTP layer's. */
+export type ProblemCode = ApplicationCode | HttpOnlyCode;
 
-/** The one table of API.md's error codes: every problem response takes its status from here. */
+/**
+ * The one table of API.md's error codes: every problem response takes its status from here.
+ * Typed by ProblemCode, so a code added to any layer without a status does not compile.
+ */
 export const STATUS_OF: Readonly<Record<ProblemCode, number>> = {
   VALIDATION_FAILED: 400,
   INVALID_VERIFICATION_CODE: 400,

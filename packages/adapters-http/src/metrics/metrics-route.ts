@@ -1,8 +1,8 @@
-import { fail } from '@fairdraw/domain';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { clientIp } from '../auth/client-ip.js';
 import type { IpAllowlist } from '../auth/ip-allowlist.js';
+import { fail } from '../errors/problem.js';
 import { problemResponses } from '../schemas/problem.js';
 import type { Metrics } from './metrics.js';
 

@@ -1,6 +1,6 @@
-import { DomainError } from '@fairdraw/domain';
 import cors, { type FastifyCorsOptions } from '@fastify/cors';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { HttpProblem } from '../errors/problem.js';
 
 /**
  * The two route groups of API.md's CORS rules. Public reads are what anyone may verify a draw
@@ -63,7 +63,7 @@ export async function registerCors(app: FastifyInstance, allowedOrigins: readonl
       if (origin !== undefined && allowed.has(origin)) return callback(null, restrictedTo(origin));
       if (preflight === null) return callback(null, NO_CORS);
       const path = request.url.split('?', 1)[0];
-      callback(new DomainError('FORBIDDEN', `origin ${origin} may not call ${preflight} ${path}: it is not in CORS_ORIGINS`), NO_CORS);
+      callback(new HttpProblem('FORBIDDEN', `origin ${origin} may not call ${preflight} ${path}: it is not in CORS_ORIGINS`), NO_CORS);
     },
   });
 }

@@ -1,6 +1,5 @@
-import { cryptoRandom, type Deps, hmacHasher, simulatedPayments, systemClock, wireDeps } from '@fairdraw/application';
+import { cryptoRandom, type Deps, failureCode, hmacHasher, simulatedPayments, systemClock, wireDeps } from '@fairdraw/application';
 import { plainTextPasswords, testWebhookPorts } from '@fairdraw/application/testing';
-import { DomainError } from '@fairdraw/domain';
 import type { Kysely } from 'kysely';
 import type { Database } from '../database.js';
 import { createPostgresUnitOfWork } from '../unit-of-work.js';
@@ -33,7 +32,7 @@ export function settle<T>(promise: Promise<T>): Promise<Settled<T>> {
     (value) => ({ ok: true, value }),
     // An unexpected error (a deadlock, a broken constraint) keeps its message, so an assertion
     // on codes shows what went wrong.
-    (error: unknown) => ({ ok: false, code: error instanceof DomainError ? error.code : `UNEXPECTED: ${String(error)}` }),
+    (error: unknown) => ({ ok: false, code: failureCode(error) ?? `UNEXPECTED: ${String(error)}` }),
   );
 }
 

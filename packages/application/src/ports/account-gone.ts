@@ -1,4 +1,4 @@
-import { DomainError } from '@fairdraw/domain';
+import { ApplicationError } from '../errors.js';
 
 /**
  * A write named a participant whose account is gone (a well-signed token outlived it). Stores
@@ -6,7 +6,7 @@ import { DomainError } from '@fairdraw/domain';
  * up front then runs again with the check, so that only that request fails (ballot-batches.ts).
  * Clients see UNAUTHORIZED.
  */
-export class AccountGone extends DomainError {
+export class AccountGone extends ApplicationError {
   constructor() {
     super('UNAUTHORIZED', 'no account has this token');
   }

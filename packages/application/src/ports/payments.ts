@@ -11,7 +11,7 @@ export interface PaymentRequest {
 
 /**
  * Where deposits come from (PAYMENTS). It is asked inside the transaction that credits the
- * wallet, so a refusal (a DomainError) leaves nothing behind; a real provider would plug in here.
+ * wallet, so a refusal (isRefusal) leaves nothing behind; a real provider would plug in here.
  */
 export interface PaymentProvider {
   readonly name: string;

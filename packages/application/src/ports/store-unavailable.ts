@@ -1,7 +1,7 @@
 /**
  * What the store rejects with when it cannot serve right now: the database cannot be reached
  * (refused, terminated, shutting down, in recovery) or no connection came free in time. Not a
- * DomainError: the client did nothing wrong, and the same request may succeed in a moment, so
+ * refusal: the client did nothing wrong, and the same request may succeed in a moment, so
  * the HTTP layer answers 503 SERVICE_UNAVAILABLE with `Retry-After`. Nothing was applied unless
  * the failure hit a COMMIT, whose outcome is unknown; an Idempotency-Key makes the retry safe.
  */

@@ -1,12 +1,5 @@
-import {
-  type BallotId,
-  DomainError,
-  type ErrorCode,
-  type LedgerEntry,
-  type LotteryState,
-  type Participant,
-  type WalletState,
-} from '@fairdraw/domain';
+import type { BallotId, LedgerEntry, LotteryState, Participant, WalletState } from '@fairdraw/domain';
+import { type ApplicationCode, ApplicationError } from '../errors.js';
 import { AccountGone } from '../ports/account-gone.js';
 import type { Ballot, DrawRecord, IdempotencyRecord, RefreshToken } from '../ports/repositories.js';
 import type { Delivery, RecordedEvent, Webhook } from '../ports/webhooks.js';
@@ -78,7 +71,7 @@ export interface Session {
   /** Throws once the transaction has ended or was aborted, as PostgreSQL refuses such commands. */
   check(): void;
   /** A unique rule rejected a write. Like PostgreSQL, this aborts the whole transaction. */
-  reject(code: ErrorCode, message: string): never;
+  reject(code: ApplicationCode, message: string): never;
   /** The same with the error a foreign key raises for a participant with no account. */
   rejectAccountless(): never;
   /** A transaction-scoped advisory lock; false when another transaction holds it. */
@@ -101,7 +94,7 @@ export function transactionSession(tx: Transaction, heldLocks: Set<string>): Ses
     },
     reject(code, message) {
       tx.aborted = true;
-      throw new DomainError(code, message);
+      throw new ApplicationError(code, message);
     },
     rejectAccountless() {
       tx.aborted = true;
@@ -123,7 +116,7 @@ export function committedSession(committed: () => Store, heldLocks: Set<string>)
     store: committed,
     check() {},
     reject(code, message) {
-      throw new DomainError(code, message);
+      throw new ApplicationError(code, message);
     },
     rejectAccountless() {
       throw new AccountGone();
