@@ -1,4 +1,4 @@
-import { entryLine, type LotteryId } from '@fairdraw/domain';
+import { entryLine, type Lottery, type LotteryId } from '@fairdraw/domain';
 import { fail } from './errors.js';
 import { type GetLotteryDeps, getLottery } from './get-lottery.js';
 
@@ -10,7 +10,11 @@ export type OpenEntriesDeps = GetLotteryDeps;
  * no ballot can enter it any more.
  */
 export async function openEntries(deps: OpenEntriesDeps, command: { lotteryId: LotteryId }): Promise<AsyncIterable<string>> {
-  const lottery = await getLottery(deps, command);
+  return openEntriesOf(deps, await getLottery(deps, command));
+}
+
+/** The same for a lottery the caller has just read (the HTTP route reads it for its ETag). */
+export async function openEntriesOf(deps: OpenEntriesDeps, lottery: Lottery): Promise<AsyncIterable<string>> {
   if (lottery.statusAt(deps.clock.now()) === 'open') fail('LOTTERY_NOT_CLOSED', 'entries are published once the lottery closes');
   // Due but not yet closed: a turn that took the lock before the closing instant may still be
   // committing ballots it was right to accept. Taking the lock once waits for it; any later turn

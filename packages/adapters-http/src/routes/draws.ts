@@ -1,4 +1,4 @@
-import { type DrawView, getDraw, getDrawByDate, getLottery, listWinners, openEntries } from '@fairdraw/application';
+import { type DrawView, getDraw, getDrawByDate, getLottery, listWinners, openEntriesOf } from '@fairdraw/application';
 import { LotteryId } from '@fairdraw/domain';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
@@ -82,13 +82,14 @@ export function drawRoutes(app: FastifyInstance, { deps, entriesDownloads }: Rou
       // Sealed entries are the preimage of their digest: that is their ETag, and a client that
       // holds them is answered before a single line is read. Unsealed (due, or a sell-out being
       // sealed), they are served without one. Drawn, the lottery can no longer be cancelled.
-      const { status, entriesDigest } = (await getLottery(deps, { lotteryId })).toState();
+      const lottery = await getLottery(deps, { lotteryId });
+      const { status, entriesDigest } = lottery.toState();
       reply.header('cache-control', status === 'drawn' ? IMMUTABLE : REVALIDATE);
       if (entriesDigest !== null) {
         reply.header('etag', entityTag(entriesDigest));
         if (clientHasCurrent(request.headers['if-none-match'], entityTag(entriesDigest))) return notModified(reply).send();
       }
-      const lines = await openEntries(deps, { lotteryId });
+      const lines = await openEntriesOf(deps, lottery);
       // Streamed from the store in chunks: a lottery with millions of ballots is never buffered,
       // and a client that stops reading holds no database connection (entries-download.ts).
       const stream = entriesDownloads.body(lines, reply);
