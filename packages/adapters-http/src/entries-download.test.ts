@@ -1,7 +1,7 @@
 import { connect } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Deps } from '@fairdraw/application';
-import { BallotId, type LotteryId } from '@fairdraw/domain';
+import { entryLine, type LotteryId } from '@fairdraw/domain';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { FakeDeps } from './test-support/fakes.js';
 import { expectProblem, type Harness, harness } from './test-support/harness.js';
@@ -17,8 +17,8 @@ function manyEntries(count: number) {
   return (deps: FakeDeps): Deps => {
     const ballots = {
       ...deps.uow.reads.ballots,
-      async *streamEntries(_lotteryId: LotteryId) {
-        for (let i = 1; i <= count; i++) yield { ticketNumber: i, ballotId: BallotId('0190aaaa-0000-7000-8000-000000000000') };
+      async *entriesText(_lotteryId: LotteryId) {
+        for (let i = 1; i <= count; i++) yield entryLine(i, '0190aaaa-0000-7000-8000-000000000000');
       },
     };
     return { ...deps, uow: { ...deps.uow, run: deps.uow.run, reads: { ...deps.uow.reads, ballots } } };

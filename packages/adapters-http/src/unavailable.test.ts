@@ -77,9 +77,9 @@ describe('entries downloads', () => {
       const ballots = deps.uow.reads.ballots;
       const held = {
         ...ballots,
-        async *streamEntries(lotteryId: Parameters<typeof ballots.streamEntries>[0]) {
+        async *entriesText(lotteryId: Parameters<typeof ballots.entriesText>[0]) {
           await opened;
-          yield* ballots.streamEntries(lotteryId);
+          yield* ballots.entriesText(lotteryId);
         },
       };
       return {

@@ -9,7 +9,7 @@ import {
   submitBallotsOnce,
 } from '@fairdraw/application';
 import { aDraw } from '@fairdraw/application/testing';
-import { EntriesDigest, type LotteryId, type Player } from '@fairdraw/domain';
+import { EntriesDigest, entryLine, type LotteryId, type Player } from '@fairdraw/domain';
 import { type RawBuilder, sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type OwnTestDatabase, postgresTestDeps, type Settled, settle, settleAll, startTestDatabase } from './testing/index.js';
@@ -83,9 +83,9 @@ describe('ballots racing a close', () => {
       expect(closed.entryCount).toBe(expected.n);
 
       // And so does the table: nothing committed after the close, nothing lost before it.
-      const stored: string[] = [];
-      for await (const entry of deps.uow.reads.ballots.streamEntries(lotteryId)) stored.push(entry.ballotId);
-      expect(stored).toEqual(sorted.map((b) => b.id));
+      let stored = '';
+      for await (const text of deps.uow.reads.ballots.entriesText(lotteryId)) stored += text;
+      expect(stored).toBe(sorted.map((b) => entryLine(b.ticketNumber, b.id)).join(''));
       expect(sorted.map((b) => b.ticketNumber)).toEqual(sorted.map((_, i) => i + 1));
       const closedAt = closed.closedAt ?? never();
       for (const ballot of sorted) expect(ballot.createdAt.getTime()).toBeLessThanOrEqual(closedAt.getTime());
@@ -230,7 +230,7 @@ describe('ballots grouped into turns (group commit)', () => {
     await Promise.all(processes.map((p) => p.ballotBatches.idle()));
     const closed = (await deps.uow.reads.lotteries.findById(lottery.id))?.toState();
     const digest = new EntriesDigest();
-    for await (const entry of deps.uow.reads.ballots.streamEntries(lottery.id)) digest.add(entry.ticketNumber, entry.ballotId);
+    for await (const text of deps.uow.reads.ballots.entriesText(lottery.id)) digest.addLines(text);
     expect(closed).toMatchObject({ status: 'closed', ticketsIssued: 150, entriesDigest: digest.finish().entriesDigest });
   });
 

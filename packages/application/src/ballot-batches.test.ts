@@ -41,7 +41,7 @@ async function soldOutUnsealed() {
   const failing = withRepositories(deps.uow, (repos) => ({
     ballots: {
       ...repos.ballots,
-      streamEntries: () => {
+      entriesText: () => {
         throw new Error('database went away while sealing');
       },
     },

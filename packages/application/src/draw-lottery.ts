@@ -33,11 +33,12 @@ export async function drawLottery(deps: DrawLotteryDeps, command: { lotteryId: L
     if (wasOpen && lottery.toState().status === 'closed')
       await recordLotteryEvent(deps, repos, { type: 'lottery.closed', lottery, at: now });
     const outcome = lottery.draw(now, beacon);
+    const state = lottery.toState();
     const ballots = await repos.ballots.atIndices(
       lottery.id,
       outcome.winners.map((w) => w.entryIndex),
+      state.entryCount ?? 0,
     );
-    const state = lottery.toState();
     const record: DrawRecord = {
       lotteryId: lottery.id,
       drawnAt: now,

@@ -1,11 +1,11 @@
-import { entryLine, type Lottery, type LotteryId } from '@fairdraw/domain';
+import type { Lottery, LotteryId } from '@fairdraw/domain';
 import { fail } from './errors.js';
 import { type GetLotteryDeps, getLottery } from './get-lottery.js';
 
 export type OpenEntriesDeps = GetLotteryDeps;
 
 /**
- * The canonical entries text, one line at a time, for a lottery that has stopped taking
+ * The canonical entries text, in chunks of whole lines, for a lottery that has stopped taking
  * ballots. A lottery past its closing instant qualifies even before the close is recorded:
  * no ballot can enter it any more.
  */
@@ -20,8 +20,5 @@ export async function openEntriesOf(deps: OpenEntriesDeps, lottery: Lottery): Pr
   // committing ballots it was right to accept. Taking the lock once waits for it; any later turn
   // reads the clock after the lock and refuses, so what is streamed next is final.
   if (lottery.toState().status === 'open') await deps.uow.run((repos) => repos.lotteries.lock(lottery.id));
-  const entries = deps.uow.reads.ballots.streamEntries(lottery.id);
-  return (async function* lines() {
-    for await (const entry of entries) yield entryLine(entry.ticketNumber, entry.ballotId);
-  })();
+  return deps.uow.reads.ballots.entriesText(lottery.id);
 }

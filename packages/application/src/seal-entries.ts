@@ -11,7 +11,7 @@ export async function sealEntries(repos: Repositories, lottery: Lottery, telemet
   if (lottery.isSealed) return;
   const sealed = telemetry.startTimer('seal');
   const digest = new EntriesDigest();
-  for await (const entry of repos.ballots.streamEntries(lottery.id)) digest.add(entry.ticketNumber, entry.ballotId);
+  for await (const text of repos.ballots.entriesText(lottery.id)) digest.addLines(text);
   lottery.seal(digest.finish());
   sealed();
 }

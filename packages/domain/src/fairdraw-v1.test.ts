@@ -101,6 +101,26 @@ describe('fairdraw-v1 against an independent reference', () => {
     );
   });
 
+  it('digests a store’s text in chunks of whole lines exactly as line by line', () => {
+    fc.assert(
+      fc.property(linesArb, fc.array(fc.nat(), { maxLength: 6 }), (lines, cuts) => {
+        const text = lines.map(([t, b]) => `${t}:${b}\n`).join('');
+        const bounds = [...new Set(cuts.map((c) => (lines.length === 0 ? 0 : c % lines.length)))].sort((a, b) => a - b);
+        const chunks = [0, ...bounds, lines.length].slice(1).map((end, i, ends) =>
+          lines
+            .slice(i === 0 ? 0 : ends[i - 1], end)
+            .map(([t, b]) => `${t}:${b}\n`)
+            .join(''),
+        );
+        const digest = new EntriesDigest();
+        for (const chunk of chunks) digest.addLines(chunk);
+        expect(digest.finish()).toEqual({ entriesDigest: hex(sha256(utf8(text))), n: lines.length });
+      }),
+      { numRuns: 200 },
+    );
+    expect(() => new EntriesDigest().addLines('1:0190aaaa-0000-7000-8000-000000000000')).toThrow(RangeError);
+  });
+
   it('agrees on uniform(m), including the rejection of reads at or above 2^64 - (2^64 mod m)', () => {
     // 2^64 mod 3*2^51 = 2^52, so about one read in 4096 is rejected: 20000 draws meet several.
     const m = 3 * 2 ** 51;

@@ -87,11 +87,6 @@ export interface BallotWithOwner extends Ballot {
   readonly username: string | null;
 }
 
-export interface Entry {
-  readonly ticketNumber: number;
-  readonly ballotId: BallotId;
-}
-
 export interface BallotRepository {
   /** Rejects a taken ticket with TICKET_TAKEN and an unknown participant with UNAUTHORIZED. */
   addMany(ballots: readonly Ballot[]): Promise<void>;
@@ -100,10 +95,17 @@ export interface BallotRepository {
   listByLottery(lotteryId: LotteryId, page: PageRequest): Promise<Page<BallotWithOwner>>;
   /** Newest first. */
   listByParticipant(participantId: ParticipantId, lotteryId: LotteryId | null, page: PageRequest): Promise<Page<Ballot>>;
-  /** The canonical entries, ascending ticket number, streamed in constant memory. */
-  streamEntries(lotteryId: LotteryId): AsyncIterable<Entry>;
-  /** The ballots at these indices of the ascending entries list, in the order asked. */
-  atIndices(lotteryId: LotteryId, indices: readonly number[]): Promise<BallotWithOwner[]>;
+  /**
+   * The canonical entries text (`entryLine` per ballot, ascending ticket number) in chunks of
+   * whole lines, streamed in constant memory: formatted by the store, so that a close of 10^7
+   * entries touches no row in JavaScript.
+   */
+  entriesText(lotteryId: LotteryId): AsyncIterable<string>;
+  /**
+   * The ballots at these indices of the ascending entries list of its `n` entries, in the
+   * order asked (`n` lets a store whose tickets are exactly 1..n find index i at ticket i + 1).
+   */
+  atIndices(lotteryId: LotteryId, indices: readonly number[], n: number): Promise<BallotWithOwner[]>;
 }
 
 /**

@@ -1,8 +1,27 @@
-import { ParticipantId } from '@fairdraw/domain';
+import { entryLine, type LotteryId, ParticipantId } from '@fairdraw/domain';
 import { describe, expect, it } from 'vitest';
 import { HolderKey } from '../holder-key.js';
-import type { Entry, UnitOfWork } from '../ports/repositories.js';
+import type { BallotRepository, UnitOfWork } from '../ports/repositories.js';
 import { aBallot, aLottery, allPages, aParticipant, stored } from './fixtures.js';
+
+/** The entries text as served, and whether every chunk held whole lines. */
+async function textOf(ballots: BallotRepository, lotteryId: LotteryId): Promise<{ text: string; wholeLines: boolean; chunks: number }> {
+  let text = '';
+  let wholeLines = true;
+  let chunks = 0;
+  for await (const chunk of ballots.entriesText(lotteryId)) {
+    text += chunk;
+    chunks += 1;
+    wholeLines &&= chunk.endsWith('\n');
+  }
+  return { text, wholeLines, chunks };
+}
+
+const linesOf = (ballots: readonly { ticketNumber: number; id: string }[]) =>
+  [...ballots]
+    .sort((a, b) => a.ticketNumber - b.ticketNumber)
+    .map((b) => entryLine(b.ticketNumber, b.id))
+    .join('');
 
 export function ballotsContract(uow: () => UnitOfWork): void {
   const addBallots = (ballots: Parameters<UnitOfWork['reads']['ballots']['addMany']>[0]) =>
@@ -20,17 +39,19 @@ export function ballotsContract(uow: () => UnitOfWork): void {
       expect(await uow().reads.ballots.findByTicket(lottery.id, 9)).toBeNull();
     });
 
-    it('stores a turn of 12,000 ballots in one call, more than a VALUES list could bind', async () => {
+    it('stores a turn of 25,000 ballots in one call, more than a VALUES list could bind, and streams them in chunks', async () => {
       const lottery = await stored(uow(), aLottery());
       const alice = await stored(uow(), aParticipant('alice'));
-      const ballots = Array.from({ length: 12_000 }, (_, i) =>
+      const ballots = Array.from({ length: 25_000 }, (_, i) =>
         aBallot(lottery.id, i + 1, i % 2 === 0 ? { participantId: alice.id, ipHash: 'ip-a' } : { ipHash: `ip-${i}` }),
       );
       await addBallots(ballots);
-      let entries = 0;
-      for await (const _ of uow().reads.ballots.streamEntries(lottery.id)) entries += 1;
-      expect(entries).toBe(12_000);
-      expect(await uow().reads.ballots.findByTicket(lottery.id, 12_000)).toEqual(ballots[11_999]);
+      // More entries than one chunk of the PostgreSQL adapter's (20,000): the boundary loses no line.
+      const { text, wholeLines, chunks } = await textOf(uow().reads.ballots, lottery.id);
+      expect(text).toBe(linesOf(ballots));
+      expect(wholeLines).toBe(true);
+      expect(chunks).toBeGreaterThan(1);
+      expect(await uow().reads.ballots.findByTicket(lottery.id, 25_000)).toEqual(ballots[24_999]);
       expect(await uow().reads.ballots.findByTicket(lottery.id, 1)).toEqual(ballots[0]);
     });
 
@@ -107,44 +128,66 @@ export function ballotsContract(uow: () => UnitOfWork): void {
       expect(inFirst.nextCursor).toBeNull();
     });
 
-    it('streams a lottery’s entries in ascending ticket order', async () => {
+    it('streams a lottery’s entries text in ascending ticket order, byte for byte entryLine', async () => {
       const lottery = await stored(uow(), aLottery());
       const other = await stored(uow(), aLottery());
-      // More than one chunk of a server-side cursor, inserted out of order.
+      // Inserted out of order.
       const tickets = Array.from({ length: 2500 }, (_, i) => ((i * 7919) % 2500) + 1);
       const ballots = tickets.map((t) => aBallot(lottery.id, t));
       for (let i = 0; i < ballots.length; i += 500) await addBallots(ballots.slice(i, i + 500));
       await addBallots([aBallot(other.id, 1)]);
-      const entries: Entry[] = [];
-      for await (const entry of uow().reads.ballots.streamEntries(lottery.id)) entries.push(entry);
-      const byTicket = new Map(ballots.map((b) => [b.ticketNumber, b.id]));
-      expect(entries.map((e) => e.ticketNumber)).toEqual(Array.from({ length: 2500 }, (_, i) => i + 1));
-      expect(entries.every((e) => byTicket.get(e.ticketNumber) === e.ballotId)).toBe(true);
+      const { text, wholeLines } = await textOf(uow().reads.ballots, lottery.id);
+      expect(text).toBe(linesOf(ballots));
+      expect(wholeLines).toBe(true);
+      expect((await textOf(uow().reads.ballots, (await stored(uow(), aLottery())).id)).text).toBe('');
     });
 
     it('streams inside a transaction too', async () => {
       const lottery = await stored(uow(), aLottery());
-      const entries = await uow().run(async (repos) => {
-        await repos.ballots.addMany([aBallot(lottery.id, 2), aBallot(lottery.id, 1)]);
-        const seen: number[] = [];
-        for await (const entry of repos.ballots.streamEntries(lottery.id)) seen.push(entry.ticketNumber);
-        return seen;
+      const ballots = [aBallot(lottery.id, 2), aBallot(lottery.id, 1)];
+      const text = await uow().run(async (repos) => {
+        await repos.ballots.addMany(ballots);
+        return (await textOf(repos.ballots, lottery.id)).text;
       });
-      expect(entries).toEqual([1, 2]);
+      expect(text).toBe(linesOf(ballots));
     });
 
     it('finds ballots by index into the ascending entries, in the order asked', async () => {
       const lottery = await stored(uow(), aLottery());
       const alice = await stored(uow(), aParticipant('alice'));
       await addBallots([40, 10, 30, 20].map((t) => aBallot(lottery.id, t, t === 30 ? { participantId: alice.id } : {})));
-      const found = await uow().reads.ballots.atIndices(lottery.id, [3, 0, 2]);
+      const found = await uow().reads.ballots.atIndices(lottery.id, [3, 0, 2], 4);
       expect(found.map((b) => [b.ticketNumber, b.username])).toEqual([
         [40, null],
         [10, null],
         [30, 'alice'],
       ]);
-      expect(await uow().reads.ballots.atIndices(lottery.id, [])).toEqual([]);
-      await expect(uow().reads.ballots.atIndices(lottery.id, [4])).rejects.toThrow();
+      expect(await uow().reads.ballots.atIndices(lottery.id, [], 4)).toEqual([]);
+      await expect(uow().reads.ballots.atIndices(lottery.id, [4], 4)).rejects.toThrow();
+    });
+
+    it('finds them by index when the tickets are exactly 1..n, as a lottery numbers them', async () => {
+      const lottery = await stored(uow(), aLottery());
+      const alice = await stored(uow(), aParticipant('alice'));
+      const ballots = [3, 1, 4, 2].map((t) => aBallot(lottery.id, t, t === 4 ? { participantId: alice.id } : {}));
+      await addBallots(ballots);
+      const found = await uow().reads.ballots.atIndices(lottery.id, [3, 0, 0, 2], 4);
+      expect(found.map((b) => [b.ticketNumber, b.username, b.id])).toEqual([
+        [4, 'alice', ballots[2]?.id],
+        [1, null, ballots[1]?.id],
+        [1, null, ballots[1]?.id],
+        [3, null, ballots[0]?.id],
+      ]);
+      await expect(uow().reads.ballots.atIndices(lottery.id, [4], 4)).rejects.toThrow();
+    });
+
+    it('ranks the entries when the tickets have gaps below n, as a pool leaves them', async () => {
+      const lottery = await stored(uow(), aLottery());
+      // Largest ticket 3 = n, yet not 1..3: impossible for n distinct positive tickets, so a
+      // store may trust it; here the gap sits below a largest ticket above n.
+      await addBallots([2, 5, 9].map((t) => aBallot(lottery.id, t)));
+      const found = await uow().reads.ballots.atIndices(lottery.id, [2, 0, 1], 3);
+      expect(found.map((b) => b.ticketNumber)).toEqual([9, 2, 5]);
     });
   });
 

@@ -1,7 +1,9 @@
-import type { LotteryId } from '@fairdraw/domain';
+import { entryLine, type LotteryId } from '@fairdraw/domain';
 import type { Ballot, BallotRepository, BallotWithOwner, EntryCountRepository, TicketPoolRepository } from '../ports/repositories.js';
 import { byDesc, isNumber, isString, pageOf } from './in-memory-pages.js';
 import { copy, type Session } from './in-memory-store.js';
+
+const TEXT_CHUNK_LINES = 3;
 
 const ticketKey = (lotteryId: string, ticket: number) => `${lotteryId}:${ticket}`;
 
@@ -61,8 +63,10 @@ export function inMemoryBallots(session: Session): BallotRepository {
       );
       return { items: found.items.map((b) => copy(b)), nextCursor: found.nextCursor };
     },
-    async *streamEntries(lotteryId) {
-      for (const b of ascending(lotteryId)) yield { ticketNumber: b.ticketNumber, ballotId: b.id };
+    // Chunks of a few lines, so that a consumer that assumed one chunk (or one line) fails here too.
+    async *entriesText(lotteryId) {
+      const lines = ascending(lotteryId).map((b) => entryLine(b.ticketNumber, b.id));
+      for (let at = 0; at < lines.length; at += TEXT_CHUNK_LINES) yield lines.slice(at, at + TEXT_CHUNK_LINES).join('');
     },
     async atIndices(lotteryId, indices) {
       const entries = ascending(lotteryId);
