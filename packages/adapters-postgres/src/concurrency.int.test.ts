@@ -262,6 +262,36 @@ describe('ballots grouped into turns (group commit)', () => {
     expect(await rowCount('ballots', sql`lottery_id = ${lottery.id}`)).toBe(5);
   });
 
+  it('turns serving many lotteries in two API processes at once: no deadlock, every lottery numbered 1..k', async () => {
+    const db = database?.db ?? never();
+    const processes = [postgresTestDeps(db), postgresTestDeps(db)];
+    const lotteries = await Promise.all(Array.from({ length: 8 }, () => createLottery(deps, {})));
+    const player = await aPlayer();
+    // Each process sees requests for every lottery at once, in a different order: its turns
+    // lock overlapping sets of lotteries (lockMany takes them in id order in one statement).
+    const order = (i: number) => (i % 2 === 0 ? Math.floor(i / 2) % 8 : 7 - (Math.floor(i / 2) % 8));
+    const results = await settleAll(
+      Array.from(
+        { length: 240 },
+        (_, i) => () =>
+          submitBallots(processes[i % 2] ?? never(), {
+            lotteryId: lotteries[order(i)]?.id ?? never(),
+            player,
+            clientIp: '127.0.0.1',
+            count: 1,
+            ticketNumber: null,
+          }),
+      ),
+    );
+    expect(failures(results)).toEqual([]);
+    for (const lottery of lotteries) {
+      const { rows } = await sql<{ ticket_number: number }>`
+        select ticket_number from ballots where lottery_id = ${lottery.id} order by ticket_number`.execute(db);
+      expect(rows.map((r) => r.ticket_number)).toEqual(Array.from({ length: 30 }, (_, i) => i + 1));
+      expect((await deps.uow.reads.lotteries.findById(lottery.id))?.toState().ticketsIssued).toBe(30);
+    }
+  });
+
   it('a ballot whose account is gone fails alone, with UNAUTHORIZED, when its turn is run again request by request', async () => {
     const lottery = await createLottery(deps, {});
     const player = await aPlayer();

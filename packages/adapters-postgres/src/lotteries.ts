@@ -1,6 +1,6 @@
 import { decodeCursor, fetchSize, type LotteryFilter, type LotteryRepository, pageFrom } from '@fairdraw/application';
 import { isCalendarDate, Lottery, LotteryId, type LotteryState, type LotteryStatus } from '@fairdraw/domain';
-import type { ExpressionBuilder, Insertable, Kysely, Selectable } from 'kysely';
+import { type ExpressionBuilder, type Insertable, type Kysely, type Selectable, sql } from 'kysely';
 import { isUuidKey } from './cursor.js';
 import type { Database, LotteriesTable } from './database.js';
 import { asRefusal, isUuid } from './errors.js';
@@ -91,6 +91,13 @@ export function postgresLotteries(db: Kysely<Database>): LotteryRepository {
       const row = await byId(id).forUpdate().executeTakeFirst();
       return row ? toLottery(row) : null;
     },
+    // ORDER BY under FOR UPDATE: the rows are locked as the sort hands them up, in id order.
+    async lockMany(ids) {
+      const valid = [...new Set(ids)].filter(isUuid);
+      if (valid.length === 0) return new Map();
+      const rows = await db.selectFrom('lotteries').selectAll().where('id', 'in', valid).orderBy('id').forUpdate().execute();
+      return new Map(rows.map((row) => [LotteryId(row.id), toLottery(row)]));
+    },
     async findByClosingDate(date) {
       if (!isCalendarDate(date)) return null;
       const row = await db.selectFrom('lotteries').selectAll().where('closes_on', '=', date).executeTakeFirst();
@@ -100,6 +107,25 @@ export function postgresLotteries(db: Kysely<Database>): LotteryRepository {
       const { id, ...changes } = toRow(lottery.toState());
       const result = await asRefusal(db.updateTable('lotteries').set(changes).where('id', '=', id).executeTakeFirst());
       if (result.numUpdatedRows === 0n) throw new Error(`lottery ${id} does not exist`);
+    },
+    async saveMany(lotteries) {
+      if (lotteries.length === 0) return;
+      const states = lotteries.map((lottery) => lottery.toState());
+      const column = <T>(pick: (s: LotteryState) => T) => states.map(pick);
+      const { rows } = await asRefusal(
+        sql<{ id: string }>`update lotteries l
+          set status = u.status, tickets_issued = u.tickets_issued, closed_at = u.closed_at, beacon = u.beacon,
+            entries_digest = u.entries_digest, entry_count = u.entry_count, drawn_at = u.drawn_at
+          from unnest(
+            ${column((s) => s.id)}::uuid[], ${column((s) => s.status)}::text[], ${column((s) => s.ticketsIssued)}::integer[],
+            ${column((s) => s.closedAt?.toISOString() ?? null)}::timestamptz[], ${column((s) => (s.beacon ? JSON.stringify(s.beacon) : null))}::jsonb[],
+            ${column((s) => s.entriesDigest)}::text[], ${column((s) => s.entryCount)}::integer[],
+            ${column((s) => s.drawnAt?.toISOString() ?? null)}::timestamptz[]
+          ) as u(id, status, tickets_issued, closed_at, beacon, entries_digest, entry_count, drawn_at)
+          where l.id = u.id
+          returning l.id`.execute(db),
+      );
+      if (rows.length !== new Set(states.map((s) => s.id)).size) throw new Error('a saved lottery does not exist');
     },
     async list(filter: LotteryFilter, page) {
       let query = db.selectFrom('lotteries').selectAll();

@@ -352,3 +352,102 @@ describe('BallotBatches', () => {
     expect(await stored()).toHaveLength(3);
   });
 });
+
+describe('ballots for many lotteries', () => {
+  /** Ten open lotteries, and a command for each; uow.run counted, at most `maxTurns` turns at once. */
+  async function spread(options: { maxTurns: number; uow?: (uow: UnitOfWork) => UnitOfWork }) {
+    const { deps, alice, command } = await setup();
+    const lotteries = await Promise.all(Array.from({ length: 10 }, () => createLottery(deps, {})));
+    let inFlight = 0;
+    let mostAtOnce = 0;
+    let turns = 0;
+    const base = options.uow?.(deps.uow) ?? deps.uow;
+    const counted: UnitOfWork = {
+      reads: base.reads,
+      run: async (work) => {
+        turns += 1;
+        inFlight += 1;
+        mostAtOnce = Math.max(mostAtOnce, inFlight);
+        try {
+          return await base.run(work);
+        } finally {
+          inFlight -= 1;
+        }
+      },
+    };
+    const d = wireDeps({ ...deps, uow: counted }, { maxTurns: options.maxTurns });
+    const to = (i: number, extra: Parameters<typeof command>[0] = {}) => ({
+      ...command(extra),
+      lotteryId: lotteries[i % 10]?.id ?? never(),
+    });
+    const ticketsOf = async (i: number) =>
+      (await listLotteryBallots(deps, { lotteryId: lotteries[i]?.id ?? never(), limit: 100, cursor: null })).items.map(
+        (b) => b.ticketNumber,
+      );
+    return { deps, d, alice, lotteries, to, ticketsOf, turns: () => turns, mostAtOnce: () => mostAtOnce };
+  }
+
+  it('share one turn across lotteries, each still numbered in its own arrival order', async () => {
+    const { d, to, ticketsOf, turns } = await spread({ maxTurns: 1 });
+    const results = await Promise.all(Array.from({ length: 30 }, (_, i) => submitBallots(d, to(i))));
+    // The first runs alone; the 29 that arrive meanwhile, for all ten lotteries, share the next turn.
+    expect(turns()).toBe(2);
+    expect(results.map((r) => r.ballots[0]?.ballot.ticketNumber)).toEqual(Array.from({ length: 30 }, (_, i) => Math.floor(i / 10) + 1));
+    for (let i = 0; i < 10; i++) expect(await ticketsOf(i)).toEqual([1, 2, 3]);
+  });
+
+  it('run at most maxTurns turns at once', async () => {
+    const { d, to, mostAtOnce } = await spread({ maxTurns: 3 });
+    await Promise.all(Array.from({ length: 40 }, (_, i) => submitBallots(d, to(i))));
+    expect(mostAtOnce()).toBe(3);
+  });
+
+  it('answer a request refused by its lottery without failing the other lotteries of its turn', async () => {
+    const { deps, d, to, ticketsOf, turns, lotteries } = await spread({ maxTurns: 1 });
+    const admin = await registerParticipant(deps, { username: 'root', password: 'correct horse' }, 'admin');
+    const results = await Promise.allSettled([
+      submitBallots(d, to(0)),
+      submitBallots(d, to(1)),
+      submitBallots(d, { ...to(2), player: { participantId: admin.id, isAdmin: true } }),
+      submitBallots(d, to(3)),
+    ]);
+    expect(results.map(codeOf)).toEqual(['ok', 'ok', 'ADMIN_CANNOT_PLAY', 'ok']);
+    expect(turns()).toBe(2);
+    expect(await ticketsOf(2)).toEqual([]);
+    expect(await ticketsOf(3)).toEqual([1]);
+    expect(lotteries).toHaveLength(10);
+  });
+
+  it('run each lottery’s part alone after a turn of several failed, so one lottery cannot fail another', async () => {
+    let failures = 0;
+    const boom = new Error('could not extend file');
+    const { d, to, ticketsOf, turns } = await spread({
+      maxTurns: 1,
+      // The store refuses, once, a write of ballots for more than one lottery.
+      uow: (uow) =>
+        withRepositories(uow, (repos) => ({
+          ballots: {
+            ...repos.ballots,
+            addMany: async (ballots) => {
+              if (new Set(ballots.map((b) => b.lotteryId)).size > 1 && failures === 0) {
+                failures += 1;
+                throw boom;
+              }
+              return repos.ballots.addMany(ballots);
+            },
+          },
+        })),
+    });
+    const results = await Promise.allSettled([0, 1, 2, 3, 11].map((i) => submitBallots(d, to(i))));
+    expect(results.map(codeOf)).toEqual(['ok', 'ok', 'ok', 'ok', 'ok']);
+    expect(failures).toBe(1);
+    // Alone, the failed turn (lotteries 1, 2, 3), then lottery 1 (two requests, one turn), 2 and 3 alone.
+    expect(turns()).toBe(5);
+    expect(await ticketsOf(1)).toEqual([1, 2]);
+    expect(await ticketsOf(3)).toEqual([1]);
+  });
+});
+
+function never(): never {
+  throw new Error('unreachable');
+}

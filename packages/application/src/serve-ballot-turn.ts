@@ -33,41 +33,72 @@ export interface ServedTurn {
   readonly issued: number;
 }
 
+/** The waiting requests of one lottery, served in arrival order. */
+export interface LotteryBatch {
+  readonly lotteryId: LotteryId;
+  readonly requests: readonly BallotRequest[];
+}
+
 /**
- * One transaction's work for the waiting requests of one lottery, top-down: lock the lottery,
- * read ahead what every request will check (Idempotency-Keys, entry counts, accounts when
- * asked, wallets), serve each request in arrival order (its key, its rules, its tickets), then
- * write what they took in one statement per kind. A request refused by a rule before it took a
- * ticket gets its error and the others go on; anything else fails the turn (ballot-batches.ts
- * decides what runs again). Runs inside the caller's unit of work, which commits it.
+ * One transaction's work for the waiting requests of one or more lotteries, top-down: lock the
+ * lotteries (one statement, in id order), read ahead what every request will check
+ * (Idempotency-Keys, accounts when asked and wallets for all of them; entry counts per limited
+ * lottery), serve each lottery's requests in arrival order (its key, its rules, its tickets),
+ * then write what they took in one statement per kind for the whole turn. So many lotteries
+ * selling a ticket each cost one turn, as a crowd on one lottery does. A request refused by a
+ * rule before it took a ticket gets its error and the others go on; anything else fails the
+ * turn (ballot-batches.ts decides what runs again). Runs inside the caller's unit of work,
+ * which commits it. Answers one ServedTurn per batch, in the order given.
  */
 export async function serveBallotTurn(
   repos: Repositories,
-  lotteryId: LotteryId,
-  requests: readonly BallotRequest[],
+  batches: readonly LotteryBatch[],
   context: TurnContext,
   options: { readonly checkAccounts: boolean },
+): Promise<ServedTurn[]> {
+  const locked = await repos.lotteries.lockMany(batches.map((b) => b.lotteryId));
+  const parts = batches.map((batch) => ({ ...batch, lottery: locked.get(batch.lotteryId) ?? null }));
+  const keys = await readKeys(
+    repos,
+    parts.flatMap((p) => p.requests),
+  );
+  const accounts = await readAccounts(repos, parts, options);
+  const turns: (Turn & { readonly part: (typeof parts)[number] })[] = [];
+  for (const part of parts) {
+    const { lottery, requests } = part;
+    const ahead = lottery === null ? nothingAhead : await readAhead(repos, lottery, requests, accounts);
+    const pool = lottery === null ? nothingDrawn() : await drawAhead(repos, lottery, requests, context, { ahead, keys });
+    turns.push({ part, context, keys, ahead, pool, taken: new Taken(lottery) });
+  }
+  const alone = parts.reduce((n, p) => n + p.requests.length, 0) === 1;
+  const served: ServedTurn[] = [];
+  for (const turn of turns) served.push(await serveRequests(repos, turn.part.lottery, turn.part.requests, { ...turn, alone }));
+  await keys.save(repos);
+  const soldOut = await writeTaken(repos, turns, accounts);
+  return served.map((s, i) => ({ ...s, soldOut: soldOut[i] ?? false }));
+}
+
+/** One lottery's requests in arrival order; its tickets are written with the whole turn's. */
+async function serveRequests(
+  repos: Repositories,
+  lottery: Lottery | null,
+  requests: readonly BallotRequest[],
+  turn: Turn & { readonly alone: boolean },
 ): Promise<ServedTurn> {
-  const lottery = await repos.lotteries.lock(lotteryId);
-  const keys = await readKeys(repos, requests);
-  const ahead = lottery === null ? nothingAhead : await readAhead(repos, lottery, requests, options);
-  const pool = lottery === null ? nothingDrawn() : await drawAhead(repos, lottery, requests, context, { ahead, keys });
-  const taken = new Taken(lottery);
+  const { taken } = turn;
   const issuedAtStart = taken.count();
   const outcomes: TurnOutcome[] = [];
   for (const request of requests) {
     const issuedBefore = taken.count();
     try {
-      outcomes.push({ ok: true, answer: await serveRequest(repos, lottery, request, { context, keys, ahead, pool, taken }) });
+      outcomes.push({ ok: true, answer: await serveRequest(repos, lottery, request, turn) });
     } catch (error) {
       // Refused with nothing taken: answered alone. Otherwise (or alone) the turn rolls back.
-      if (!isRefusal(error) || requests.length === 1 || taken.count() !== issuedBefore) throw error;
+      if (!isRefusal(error) || turn.alone || taken.count() !== issuedBefore) throw error;
       outcomes.push({ ok: false, error });
     }
   }
-  await keys.save(repos);
-  const soldOut = lottery !== null && (await writeTaken(repos, lottery, taken, ahead, pool.overlay));
-  return { outcomes, soldOut, issued: taken.count() - issuedAtStart };
+  return { outcomes, soldOut: false, issued: taken.count() - issuedAtStart };
 }
 
 interface Turn {
@@ -238,70 +269,114 @@ function assumedAnswer(plan: IssuePlan): PoolAnswer {
   }
 }
 
-/** Writes the turn's ballots, purchases, entry counts and lottery; true when it sold the pool out. */
-async function writeTaken(repos: Repositories, lottery: Lottery, taken: Taken, ahead: ReadAhead, pool: PoolOverlay): Promise<boolean> {
-  if (taken.ballots.length === 0) return false;
-  // Every slot the turn's swaps moved, in one statement.
-  const moved = pool.writes();
-  if (moved.length > 0) await repos.pools.write(lottery.id, moved);
-  await repos.ballots.addMany(taken.ballots);
-  // The turn's purchases, in the transaction of their ballots.
-  if (isPriced(lottery)) await repos.wallets.save(ahead.wallets());
-  const added = new Map([...taken.byHolder].filter(([holder]) => limits(lottery, holder)));
-  if (added.size > 0) await repos.entryCounts.add(lottery.id, added);
-  await repos.lotteries.save(lottery);
-  return lottery.toState().status === 'closed';
+/**
+ * Writes the turn's pool slots (one statement per raffle that moved any), ballots, purchases,
+ * entry counts (one per limited lottery) and lotteries; per lottery, whether it sold out.
+ */
+async function writeTaken(
+  repos: Repositories,
+  turns: readonly { readonly pool: DrawnAhead; readonly taken: Taken }[],
+  accounts: Accounts,
+): Promise<boolean[]> {
+  const writing = turns.filter((t) => t.taken.lottery !== null && t.taken.ballots.length > 0);
+  if (writing.length === 0) return turns.map(() => false);
+  for (const { pool, taken } of writing) {
+    // Every slot the turn's swaps moved, in one statement.
+    const moved = pool.overlay.writes();
+    if (moved.length > 0 && taken.lottery !== null) await repos.pools.write(taken.lottery.id, moved);
+  }
+  await repos.ballots.addMany(writing.flatMap((t) => t.taken.ballots));
+  // The turn's purchases, in the transaction of their ballots (the store writes only wallets that moved).
+  if (writing.some((t) => t.taken.lottery !== null && isPriced(t.taken.lottery))) await repos.wallets.save(accounts.wallets());
+  for (const { taken } of writing) {
+    const lottery = taken.lottery;
+    if (lottery === null) continue;
+    const added = new Map([...taken.byHolder].filter(([holder]) => limits(lottery, holder)));
+    if (added.size > 0) await repos.entryCounts.add(lottery.id, added);
+  }
+  await repos.lotteries.saveMany(writing.flatMap((t) => (t.taken.lottery === null ? [] : [t.taken.lottery])));
+  return turns.map((t) => writing.includes(t) && t.taken.lottery?.toState().status === 'closed');
 }
 
-/** What the turn read at its start for all of its requests, one round trip per kind. */
-interface ReadAhead {
-  /** Stored tickets per limited holder. */
-  readonly counted: ReadonlyMap<HolderKey, number>;
-  /** Participants of the turn with no account (read only on the retry that checks them). */
+/**
+ * The turn's participants: those without an account (read only on the retry that checks them)
+ * and their wallets, one or two statements for the whole turn. A priced lottery locks the
+ * wallets it charges, all at once and in id order (see WalletRepository.lock); a free one
+ * reads them only to answer the balance, unless the same turn charges them elsewhere.
+ */
+interface Accounts {
   readonly accountless: ReadonlySet<ParticipantId>;
   walletOf(participantId: ParticipantId): Wallet;
   wallets(): Wallet[];
+}
+
+async function readAccounts(
+  repos: Repositories,
+  parts: readonly { readonly lottery: Lottery | null; readonly requests: readonly BallotRequest[] }[],
+  options: { readonly checkAccounts: boolean },
+): Promise<Accounts> {
+  const charged = new Set<ParticipantId>();
+  const answered = new Set<ParticipantId>();
+  for (const { lottery, requests } of parts) {
+    if (lottery === null) continue;
+    // An admin is refused (ADMIN_CANNOT_PLAY) before anything of theirs is read: no wallet.
+    for (const { player } of requests) {
+      if (player.isAdmin || player.participantId === null) continue;
+      (isPriced(lottery) ? charged : answered).add(player.participantId);
+    }
+  }
+  const participants = [...new Set([...charged, ...answered])];
+  const accountless = new Set<ParticipantId>();
+  if (options.checkAccounts && participants.length > 0) {
+    const existing = await repos.participants.existing(participants);
+    for (const id of participants) if (!existing.has(id)) accountless.add(id);
+  }
+  const toLock = [...charged].filter((id) => !accountless.has(id));
+  const toRead = [...answered].filter((id) => !accountless.has(id) && !charged.has(id));
+  const found = new Map([
+    ...(toLock.length === 0 ? [] : await repos.wallets.lock(toLock)),
+    ...(toRead.length === 0 ? [] : await repos.wallets.find(toRead)),
+  ]);
+  const wallets = new Map([...toLock, ...toRead].map((id) => [id, found.get(id) ?? Wallet.empty(id)]));
+  return {
+    accountless,
+    walletOf: (id) => wallets.get(id) ?? Wallet.empty(id),
+    wallets: () => [...wallets.values()],
+  };
+}
+
+/** What one lottery's part of the turn read at its start: counts for its limits, and the turn's accounts. */
+interface ReadAhead {
+  /** Stored tickets per limited holder. */
+  readonly counted: ReadonlyMap<HolderKey, number>;
+  readonly accountless: ReadonlySet<ParticipantId>;
+  walletOf(participantId: ParticipantId): Wallet;
 }
 
 const nothingAhead: ReadAhead = {
   counted: new Map(),
   accountless: new Set(),
   walletOf: (id) => Wallet.empty(id),
-  wallets: () => [],
 };
 
 async function readAhead(
   repos: Repositories,
   lottery: Lottery,
   requests: readonly BallotRequest[],
-  options: { readonly checkAccounts: boolean },
+  accounts: Accounts,
 ): Promise<ReadAhead> {
-  // An admin is refused (ADMIN_CANNOT_PLAY) before anything of theirs is read: no counts, no wallet.
-  const entrants = requests.map((r) => ({ participantId: r.player.isAdmin ? null : r.player.participantId, ipHash: r.ipHash }));
+  // An admin is refused (ADMIN_CANNOT_PLAY) before anything of theirs is read: no counts.
   const holders = new Set<HolderKey>();
-  for (const { participantId, ipHash } of entrants) {
-    if (participantId !== null) holders.add(HolderKey.participant(participantId));
+  for (const { player, ipHash } of requests) {
+    if (!player.isAdmin && player.participantId !== null) holders.add(HolderKey.participant(player.participantId));
     holders.add(HolderKey.address(ipHash));
   }
   const limited = [...holders].filter((holder) => limits(lottery, holder));
   const counts = limited.length === 0 ? [] : await repos.entryCounts.read(lottery.id, limited);
-  const counted = new Map(limited.map((holder, i) => [holder, counts[i] ?? 0]));
-  const participants = [...new Set(entrants.flatMap((e) => (e.participantId === null ? [] : [e.participantId])))];
-  const accountless = new Set<ParticipantId>();
-  if (options.checkAccounts && participants.length > 0) {
-    const existing = await repos.participants.existing(participants);
-    for (const id of participants) if (!existing.has(id)) accountless.add(id);
-  }
-  // A priced lottery locks the wallets it charges, all at once and in id order (see
-  // WalletRepository.lock); a free one reads them only to answer the balance.
-  const wanted = participants.filter((id) => !accountless.has(id));
-  const found = wanted.length === 0 ? new Map() : isPriced(lottery) ? await repos.wallets.lock(wanted) : await repos.wallets.find(wanted);
-  const wallets = new Map(wanted.map((id) => [id, found.get(id) ?? Wallet.empty(id)]));
   return {
-    counted,
-    accountless,
-    walletOf: (id) => wallets.get(id) ?? Wallet.empty(id),
-    wallets: () => [...wallets.values()],
+    counted: new Map(limited.map((holder, i) => [holder, counts[i] ?? 0])),
+    accountless: accounts.accountless,
+    walletOf: (id) => accounts.walletOf(id),
   };
 }
 
@@ -310,7 +385,7 @@ class Taken {
   readonly ballots: Ballot[] = [];
   readonly byHolder = new Map<HolderKey, number>();
 
-  constructor(private readonly lottery: Lottery | null) {}
+  constructor(readonly lottery: Lottery | null) {}
 
   /** The lottery's tickets issued, this turn's included: it moves as soon as a request takes any. */
   count(): number {

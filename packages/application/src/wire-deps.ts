@@ -12,10 +12,14 @@ export type DepsBase = Omit<Deps, 'ballotBatches' | 'seals'>;
  */
 export function wireDeps<B extends DepsBase>(
   base: B,
-  options: Pick<BatchOptions, 'maxTickets'> & Pick<SealOptions, 'onSealError'> = {},
+  options: Pick<BatchOptions, 'maxTickets' | 'maxTurns'> & Pick<SealOptions, 'onSealError'> = {},
 ): B & Pick<Deps, 'ballotBatches' | 'seals'> {
   const { telemetry } = base;
   const seals = new SealCoordinator(base.uow, { telemetry, onSealError: options.onSealError });
-  const ballotBatches = new BallotBatches(base.uow, base, seals, { telemetry, maxTickets: options.maxTickets });
+  const ballotBatches = new BallotBatches(base.uow, base, seals, {
+    telemetry,
+    maxTickets: options.maxTickets,
+    maxTurns: options.maxTurns,
+  });
   return { ...base, seals, ballotBatches };
 }

@@ -61,8 +61,18 @@ export interface LotteryRepository {
   findByIds(ids: readonly LotteryId[]): Promise<Map<LotteryId, Lottery>>;
   /** Reads and locks the lottery until the unit of work ends, so closes and ballots serialise. */
   lock(id: LotteryId): Promise<Lottery | null>;
+  /**
+   * The same for several lotteries in one read, locked in id order (so that turns locking
+   * overlapping sets never wait on each other in a cycle); unknown ids are absent.
+   */
+  lockMany(ids: readonly LotteryId[]): Promise<Map<LotteryId, Lottery>>;
   findByClosingDate(date: string): Promise<Lottery | null>;
   save(lottery: Lottery): Promise<void>;
+  /**
+   * Saves what a lottery's life changes after its creation (status, tickets issued, close, seal,
+   * beacon round, draw) for several lotteries in one write; what creation fixed stays as stored.
+   */
+  saveMany(lotteries: readonly Lottery[]): Promise<void>;
   list(filter: LotteryFilter, page: PageRequest): Promise<Page<Lottery>>;
   /**
    * Lotteries not yet drawn whose closing instant is at or before `at`, closed or not. One

@@ -1,7 +1,7 @@
 import { DomainError, Lottery, type LotteryId } from '@fairdraw/domain';
 import { describe, expect, it } from 'vitest';
 import type { UnitOfWork } from '../ports/repositories.js';
-import { aLottery, allPages, NOW, stored } from './fixtures.js';
+import { aLottery, allPages, aParticipant, NOW, stored } from './fixtures.js';
 
 const drawn = (lottery: Lottery) => Lottery.restore({ ...lottery.toState(), status: 'drawn', drawnAt: NOW });
 
@@ -94,6 +94,51 @@ export function lotteriesContract(uow: () => UnitOfWork): void {
       });
       const state = (await uow().reads.lotteries.findById(lottery.id))?.toState();
       expect(state).toMatchObject({ status: 'closed', closedAt: NOW, entriesDigest: 'e'.repeat(64), entryCount: 0 });
+    });
+
+    it('locks several lotteries in one read and saves what their lives changed in one write', async () => {
+      const chain = { chainHash: 'e'.repeat(64), publicKey: 'f'.repeat(192), period: 3, genesisTime: 1_692_803_367 };
+      const v2 = await stored(
+        uow(),
+        Lottery.open({
+          ...aLottery().toState(),
+          seed: aLottery().toState().seed,
+          now: NOW,
+          timeZone: 'UTC',
+          beacon: { chain, marginS: 10 },
+        }),
+      );
+      const pool = await stored(uow(), aLottery({ ticketLimit: 3 }));
+      const other = await stored(uow(), aLottery({ name: 'not locked' }));
+      await uow().run(async (repos) => {
+        const locked = await repos.lotteries.lockMany([pool.id, aLottery().id, 'nope' as LotteryId, v2.id, pool.id]);
+        expect([...locked.keys()].sort()).toEqual([pool.id, v2.id].sort());
+        const [raffle, beaconed] = [locked.get(pool.id), locked.get(v2.id)];
+        if (!raffle || !beaconed) throw new Error('not locked');
+        const plan = raffle.planIssue(
+          { player: { participantId: aParticipant('alice').id, isAdmin: false }, count: 3, chosenTicket: null, now: NOW },
+          () => 0,
+        );
+        raffle.issueTickets(plan, { kind: 'random', slots: new Map() }, { byParticipant: 0, byIp: 0 }, NOW, null);
+        beaconed.close(NOW);
+        beaconed.seal({ entriesDigest: 'd'.repeat(64), n: 0 });
+        await repos.lotteries.saveMany([raffle, beaconed]);
+      });
+      const saved = await uow().reads.lotteries.findByIds([pool.id, v2.id, other.id]);
+      expect(saved.get(pool.id)?.toState()).toEqual({ ...pool.toState(), ticketsIssued: 3, status: 'closed', closedAt: NOW });
+      const closed = saved.get(v2.id)?.toState();
+      expect(closed?.beacon?.round).toBeGreaterThan(1);
+      expect(closed).toEqual({
+        ...v2.toState(),
+        status: 'closed',
+        closedAt: NOW,
+        entriesDigest: 'd'.repeat(64),
+        entryCount: 0,
+        beacon: closed?.beacon,
+      });
+      expect(saved.get(other.id)?.toState()).toEqual(other.toState());
+      await uow().run(async (repos) => expect((await repos.lotteries.lockMany([])).size).toBe(0));
+      await expect(uow().run((repos) => repos.lotteries.saveMany([aLottery()]))).rejects.toThrow();
     });
 
     it('refuses to save a lottery that was never added', async () => {

@@ -37,6 +37,14 @@ export function inMemoryLotteries(session: Session): LotteryRepository {
     async lock(id) {
       return restore(lotteries().get(id));
     },
+    async lockMany(ids) {
+      const found = new Map<LotteryId, Lottery>();
+      for (const id of ids) {
+        const lottery = restore(lotteries().get(id));
+        if (lottery !== null) found.set(id, lottery);
+      }
+      return found;
+    },
     async findByClosingDate(date) {
       return restore([...lotteries().values()].find((l) => l.closesOn === date));
     },
@@ -45,6 +53,15 @@ export function inMemoryLotteries(session: Session): LotteryRepository {
       if (!lotteries().has(state.id)) throw new Error(`lottery ${state.id} does not exist`);
       if (takenDate(state)) session.reject('CLOSING_DATE_TAKEN', `a lottery already closes on ${state.closesOn}`);
       lotteries().set(state.id, copy(state));
+    },
+    async saveMany(saved) {
+      for (const lottery of saved) {
+        const state = lottery.toState();
+        const stored = lotteries().get(state.id);
+        if (stored === undefined) throw new Error(`lottery ${state.id} does not exist`);
+        const { status, ticketsIssued, closedAt, beacon, entriesDigest, entryCount, drawnAt } = state;
+        lotteries().set(state.id, copy({ ...stored, status, ticketsIssued, closedAt, beacon, entriesDigest, entryCount, drawnAt }));
+      }
     },
     async list(filter, page) {
       const sorted = [...lotteries().values()].filter((l) => matches(l, filter)).sort((a, b) => byDesc(a.id, b.id));
