@@ -9,6 +9,8 @@ export interface Load {
   /** Both bounds hold: the run stops at whichever comes first. */
   readonly seconds: number;
   readonly maxRequests: number;
+  /** A path per request instead of `path` (a random lottery of many), called once per request. */
+  readonly pathOf?: () => string;
   /** Per-request headers (a token, an X-Forwarded-For), called once per request. */
   readonly headers?: () => Record<string, string>;
   /** The one status counted as success instead of any 2xx (304 for a conditional read). */
@@ -47,8 +49,13 @@ export function runLoad(load: Load): Promise<LoadResult> {
     problems[key] = (problems[key] ?? 0) + 1;
   };
   const perRequest = load.headers;
-  if (perRequest !== undefined) {
-    request.setupRequest = (r) => ({ ...r, headers: { ...r.headers, ...perRequest() } });
+  const pathOf = load.pathOf;
+  if (perRequest !== undefined || pathOf !== undefined) {
+    request.setupRequest = (r) => ({
+      ...r,
+      ...(pathOf === undefined ? {} : { path: pathOf() }),
+      headers: { ...r.headers, ...perRequest?.() },
+    });
   }
   if (load.method === 'GET') request.headers = {};
   return new Promise((resolve, reject) => {

@@ -1,4 +1,4 @@
-import { bulkBallots, keyedBallots, singleBallots } from './ballots.js';
+import { bulkBallots, keyedBallots, singleBallots, spreadBallots } from './ballots.js';
 import { bareRouteCeiling, designProbes, rawInsertCeiling, type TransactionFigure } from './ceilings.js';
 import { type CloseDrawFigure, closeAndDraw } from './close-draw.js';
 import type { Bench, HttpFigure } from './context.js';
@@ -20,6 +20,8 @@ export interface Figures {
     readonly bareTurn: TransactionFigure;
   };
   readonly single: HttpFigure;
+  /** Single ballots spread over many open lotteries (SPREAD_LOTTERIES). */
+  readonly spread: HttpFigure;
   readonly keyed: HttpFigure;
   readonly bulk: HttpFigure;
   readonly raffle: RaffleFigures;
@@ -40,6 +42,8 @@ export async function runPhases(bench: Bench): Promise<Figures> {
   const probes = await designProbes(bench);
   bench.log('single-ballot submissions');
   const single = await singleBallots(bench);
+  bench.log('single-ballot submissions spread over 500 open lotteries');
+  const spread = await spreadBallots(bench);
   bench.log('single-ballot submissions with Idempotency-Keys');
   const keyed = await keyedBallots(bench);
   bench.log('bulk submissions');
@@ -62,6 +66,7 @@ export async function runPhases(bench: Bench): Promise<Figures> {
     rawInsert,
     probes,
     single,
+    spread,
     keyed,
     bulk,
     raffle: raffleFigures,

@@ -1,3 +1,4 @@
+import { SPREAD_LOTTERIES } from './ballots.js';
 import type { TransactionFigure } from './ceilings.js';
 import type { HttpFigure } from './context.js';
 import type { CpuShare } from './cpu-meter.js';
@@ -91,6 +92,17 @@ export function rowsOf(f: Figures): Row[] {
       },
     ),
     row('  vs bare route', '', null, { against: 'bare Fastify req/s', ratio: x(single / bare) }),
+    row(
+      `single ballot, ${SPREAD_LOTTERIES} open lotteries (a random one per request), ${c} conn, 15 s`,
+      `${int(f.spread.load.okPerSecond)} req/s (${latency(f.spread)}), non-2xx ${int(f.spread.load.non2xx)}${problemsOf(f.spread)}`,
+      f.spread.cpu,
+      {
+        against: 'single req/s',
+        ratio: x(f.spread.load.okPerSecond / single),
+        target: '≥ 0.80×',
+        verdict: verdict(f.spread.load.okPerSecond >= 0.8 * single && f.spread.load.non2xx === 0),
+      },
+    ),
     row(
       `single ballot, a new Idempotency-Key each, ${c} conn, 10 s`,
       `${int(f.keyed.load.okPerSecond)} req/s (${latency(f.keyed)}), non-2xx ${int(f.keyed.load.non2xx)}${problemsOf(f.keyed)}`,
