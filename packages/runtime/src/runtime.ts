@@ -13,6 +13,7 @@ import {
   createPostgresUnitOfWork,
   createReadinessProbe,
   type Database,
+  LotteryReadCache,
   migrateToLatest,
   poolUsage,
   Reachability,
@@ -130,7 +131,7 @@ export async function startRuntime(settings: Settings, options: RuntimeOptions):
     if (options.migrate || embedded) await migrateToLatest(db);
     const secret = await jwtSecret(settings.JWT_SECRET, embedded, dataDir);
     const hashSecret = settings.HASH_SECRET ?? deriveKey(secret, 'keyed-hash').toString('hex');
-    const uow = createPostgresUnitOfWork(db);
+    const uow = createPostgresUnitOfWork(db, { lotteryCache: new LotteryReadCache(settings.LOTTERY_CACHE_MS) });
     // Webhook secrets are sealed with a key of their own, derived like the stored responses' one.
     const secrets = webhookSecretBox(deriveKey(secret, 'webhook-secrets').toString('hex'));
     const addressRule = { allowPrivate: settings.WEBHOOK_ALLOW_PRIVATE };

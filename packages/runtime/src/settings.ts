@@ -107,6 +107,9 @@ const settingsSchema = z.object({
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
   AUTH_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(120),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).default(20),
+  // How long a lottery read outside a transaction is answered from memory (0: never); this
+  // process's own writes are seen at once, another process's within this time.
+  LOTTERY_CACHE_MS: z.coerce.number().int().min(0).max(60_000).default(250),
   CORS_ORIGINS: commaList.pipe(
     z.array(z.string().refine(isOrigin, 'each of CORS_ORIGINS must be an origin such as https://shop.example (no path, no *)')),
   ),
