@@ -1,11 +1,11 @@
-import { LotteryId } from '@fairdraw/domain';
+import { LotteryId, type ParticipantId } from '@fairdraw/domain';
 import { AccountGone } from './ports/account-gone.js';
 import type { BallotAnswer, BallotQueue, BallotRequest } from './ports/ballot-queue.js';
 import type { UnitOfWork } from './ports/repositories.js';
 import { StoreUnavailable } from './ports/store-unavailable.js';
 import { noTelemetry, type Telemetry } from './ports/telemetry.js';
 import type { Seals } from './seal-coordinator.js';
-import { type ServedTurn, serveBallotTurn, type TurnContext } from './serve-ballot-turn.js';
+import { type ServedTurn, serveBallotTurn, type TurnContext, type TurnOptions } from './serve-ballot-turn.js';
 
 interface Waiting {
   readonly request: BallotRequest;
@@ -181,10 +181,11 @@ export class BallotBatches implements BallotQueue {
 
   private async attempt(parts: readonly Part[], checkAccounts: boolean): Promise<ServedTurn[] | Failure> {
     const batches = parts.map((p) => ({ lotteryId: p.lotteryId, requests: p.batch.map((w) => w.request) }));
+    const walletsRead = this.readWallets(batches);
     try {
       return await this.uow.run(async (repos) => {
         try {
-          return await serveBallotTurn(repos, batches, this.context, { checkAccounts });
+          return await serveBallotTurn(repos, batches, this.context, { checkAccounts, walletsRead });
         } catch (error) {
           throw new InWork(error);
         }
@@ -192,6 +193,23 @@ export class BallotBatches implements BallotQueue {
     } catch (error) {
       return error instanceof InWork ? { error: error.error, inWork: true } : { error, inWork: false };
     }
+  }
+
+  /**
+   * The participants' wallets, read on another connection while the turn begins and locks:
+   * a free lottery only answers the balance, which no lock makes truer. A priced lottery
+   * locks its wallets inside the turn whatever this read.
+   */
+  private readWallets(batches: readonly { readonly requests: readonly BallotRequest[] }[]): TurnOptions['walletsRead'] {
+    const ids = new Set<ParticipantId>();
+    for (const { requests } of batches) {
+      for (const { player } of requests) if (!player.isAdmin && player.participantId !== null) ids.add(player.participantId);
+    }
+    if (ids.size === 0) return undefined;
+    const read = this.uow.reads.wallets.find([...ids]);
+    // A turn that fails before it needs the read must not leave its failure unhandled.
+    read.catch(() => {});
+    return read;
   }
 
   private answer(parts: readonly Part[], served: readonly ServedTurn[]): void {

@@ -1,3 +1,4 @@
+import { type ParticipantId, Wallet } from '@fairdraw/domain';
 import { describe, expect, it } from 'vitest';
 import { cancelLottery } from './cancel-lottery.js';
 import { closeDueLotteries } from './close-due-lotteries.js';
@@ -10,6 +11,7 @@ import { getWallet } from './get-wallet.js';
 import { registerParticipant } from './register-participant.js';
 import { submitBallots } from './submit-ballots.js';
 import { testDeps } from './testing/index.js';
+import { wireDeps } from './wire-deps.js';
 
 async function setup() {
   const deps = testDeps();
@@ -79,5 +81,47 @@ describe('ballots on a priced lottery', () => {
     deps.clock.advance(120_000);
     expect(await closeDueLotteries(deps)).toEqual({ drawn: [], failed: [], pending: [] });
     expect((await deps.uow.reads.lotteries.findById(lottery.id))?.toState().status).toBe('cancelled');
+  });
+});
+
+describe('a turn of a priced and a free lottery', () => {
+  it('charges the locked wallet and answers the free lottery with the balance read while the turn began', async () => {
+    const base = testDeps();
+    const alice = await registerParticipant(base, { username: 'alice', password: 'correct horse' });
+    await depositFunds(base, { participantId: alice.id, amount: 300 });
+    // Reads outside a transaction see an empty wallet: if the priced lottery charged that read
+    // instead of the wallet it locks, it would refuse alice for want of funds.
+    const uow = {
+      ...base.uow,
+      reads: {
+        ...base.uow.reads,
+        wallets: {
+          ...base.uow.reads.wallets,
+          find: async (ids: readonly ParticipantId[]) => new Map(ids.map((id) => [id, Wallet.empty(id)])),
+        },
+      },
+    };
+    const deps = wireDeps({ ...base, uow }, { maxTurns: 1 });
+    const priced = await createLottery(deps, { ticketPrice: 100 });
+    const free = await createLottery(deps, {});
+    const bob = await registerParticipant(base, { username: 'bob', password: 'correct horse' });
+    const buy = (lotteryId: typeof priced.id, participantId = alice.id) =>
+      submitBallots(deps, {
+        lotteryId,
+        player: { participantId, isAdmin: false },
+        clientIp: '203.0.113.7',
+        count: 1,
+        ticketNumber: null,
+      });
+    const commitsBefore = base.uow.commits;
+    const [first, paid, freeOne] = await Promise.all([buy(free.id), buy(priced.id), buy(free.id), buy(free.id, bob.id)]);
+    // The first runs alone; the three behind it share one turn, where bob's wallet comes from
+    // the read made as the turn began and alice's from the lock.
+    expect(base.uow.commits - commitsBefore).toBe(2);
+    expect([paid.charged, paid.balance]).toEqual([100, 200]);
+    expect([first.charged, freeOne.charged]).toEqual([0, 0]);
+    // Alone, the free request answered with the read made as its turn began (the stub's empty wallet).
+    expect(first.balance).toBe(0);
+    expect((await getWallet(base, { participantId: alice.id, asking: 'self' })).balance).toBe(200);
   });
 });

@@ -33,6 +33,17 @@ export interface ServedTurn {
   readonly issued: number;
 }
 
+export interface TurnOptions {
+  /** Read the turn's participants' accounts first (the retry after an unknown account failed it). */
+  readonly checkAccounts: boolean;
+  /**
+   * The turn's participants' wallets as read without a lock while the turn began (what a free
+   * lottery answers as the balance): one round trip fewer while the lotteries are locked.
+   * Without it, the turn reads them itself.
+   */
+  readonly walletsRead?: Promise<ReadonlyMap<ParticipantId, Wallet>> | undefined;
+}
+
 /** The waiting requests of one lottery, served in arrival order. */
 export interface LotteryBatch {
   readonly lotteryId: LotteryId;
@@ -54,7 +65,7 @@ export async function serveBallotTurn(
   repos: Repositories,
   batches: readonly LotteryBatch[],
   context: TurnContext,
-  options: { readonly checkAccounts: boolean },
+  options: TurnOptions,
 ): Promise<ServedTurn[]> {
   const locked = await repos.lotteries.lockMany(batches.map((b) => b.lotteryId));
   const parts = batches.map((batch) => ({ ...batch, lottery: locked.get(batch.lotteryId) ?? null }));
@@ -313,7 +324,7 @@ interface Accounts {
 async function readAccounts(
   repos: Repositories,
   parts: readonly { readonly lottery: Lottery | null; readonly requests: readonly BallotRequest[] }[],
-  options: { readonly checkAccounts: boolean },
+  options: TurnOptions,
 ): Promise<Accounts> {
   const charged = new Set<ParticipantId>();
   const answered = new Set<ParticipantId>();
@@ -333,10 +344,10 @@ async function readAccounts(
   }
   const toLock = [...charged].filter((id) => !accountless.has(id));
   const toRead = [...answered].filter((id) => !accountless.has(id) && !charged.has(id));
-  const found = new Map([
-    ...(toLock.length === 0 ? [] : await repos.wallets.lock(toLock)),
-    ...(toRead.length === 0 ? [] : await repos.wallets.find(toRead)),
-  ]);
+  const locked = toLock.length === 0 ? new Map<ParticipantId, Wallet>() : await repos.wallets.lock(toLock);
+  const read = toRead.length === 0 ? new Map<ParticipantId, Wallet>() : ((await options.walletsRead) ?? (await repos.wallets.find(toRead)));
+  // A wallet the turn charges is the locked one, whatever was read before the lock.
+  const found = new Map([...read, ...locked]);
   const wallets = new Map([...toLock, ...toRead].map((id) => [id, found.get(id) ?? Wallet.empty(id)]));
   return {
     accountless,
