@@ -8,6 +8,9 @@ import { fileURLToPath } from 'node:url';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const task = process.argv[2];
 const bin = (name) => `${root}node_modules/.bin/${name}`;
+// The API's live heap under the bench's loads is 40-50 MB; uncapped, V8 let its old space reach
+// ~140 MB of mostly garbage before collecting it (docs/benchmarks.md, issue 15). Also in the Dockerfile.
+const API_HEAP = '--max-old-space-size=192';
 
 function runOrExit(command, args) {
   const result = spawnSync(command, args, { cwd: root, stdio: 'inherit' });
@@ -57,8 +60,11 @@ if (task === 'test') {
   process.exit(result.status ?? 1);
 } else if (task === 'start' || task === 'worker') {
   const entry = task === 'start' ? 'apps/api/dist/main.js' : 'apps/worker/dist/main.js';
-  // argon2's 19 MiB buffers would otherwise stay in glibc's heap after each login (docs/benchmarks.md).
-  const env = { MALLOC_MMAP_THRESHOLD_: '131072', ...process.env };
+  // argon2's 19 MiB buffers would otherwise stay in glibc's heap after each login, and V8 would
+  // let its old space grow to several times the live heap under load (docs/benchmarks.md).
+  // A NODE_OPTIONS of the caller's comes after the cap, so its own --max-old-space-size wins.
+  const nodeOptions = [task === 'start' ? API_HEAP : '', process.env.NODE_OPTIONS ?? ''].filter(Boolean).join(' ');
+  const env = { MALLOC_MMAP_THRESHOLD_: '131072', ...process.env, ...(nodeOptions ? { NODE_OPTIONS: nodeOptions } : {}) };
   const child = spawn(process.execPath, [`${root}${entry}`], { stdio: 'inherit', env });
   // Hand signals on, so Ctrl-C or a SIGTERM to this wrapper shuts the service down cleanly.
   for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));

@@ -18,7 +18,7 @@ interface Waiting {
 export interface BatchOptions {
   /** Tickets one transaction may issue (default 5,000); a request asking for more runs alone. */
   readonly maxTickets?: number | undefined;
-  /** Transactions of ballot turns this process runs at once (default 4). */
+  /** Transactions of ballot turns this process runs at once (default 2; docs/benchmarks.md, issue 15 item 5). */
   readonly maxTurns?: number | undefined;
   /** Hears of committed turns (their size and tickets), queue waits and sell-outs. */
   readonly telemetry?: Telemetry | undefined;
@@ -117,7 +117,7 @@ export class BallotBatches implements BallotQueue {
 
   /** Starts turns while there is room for one and a lottery not in a turn has requests waiting. */
   private startTurns(): void {
-    const maxTurns = this.options.maxTurns ?? 4;
+    const maxTurns = this.options.maxTurns ?? 2;
     while (this.running.size < maxTurns) {
       const parts = this.nextTurn();
       if (parts.length === 0) return;

@@ -166,6 +166,7 @@ export async function startRuntime(settings: Settings, options: RuntimeOptions):
         beaconDraws: { drawAt: async (lotteryId, at) => beaconDraws?.drawAt(lotteryId, at) },
       },
       {
+        maxTurns: settings.BALLOT_TURNS,
         // Its draw seals it instead; the operator should still hear that the database refused
         // (an outage is reported once already).
         onSealError: (error) => {

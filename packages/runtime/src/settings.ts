@@ -109,6 +109,8 @@ const settingsSchema = z.object({
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).default(20),
   // How long a lottery read outside a transaction is answered from memory (0: never); this
   // process's own writes are seen at once, another process's within this time.
+  // Ballot turns (transactions) a process runs at once; each serves many lotteries (ballot-batches.ts).
+  BALLOT_TURNS: z.coerce.number().int().min(1).max(64).default(2),
   LOTTERY_CACHE_MS: z.coerce.number().int().min(0).max(60_000).default(250),
   CORS_ORIGINS: commaList.pipe(
     z.array(z.string().refine(isOrigin, 'each of CORS_ORIGINS must be an origin such as https://shop.example (no path, no *)')),
