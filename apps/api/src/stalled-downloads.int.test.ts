@@ -91,6 +91,11 @@ beforeAll(async () => {
     ENTRIES_MAX_DOWNLOADS: String(MAX_DOWNLOADS),
     ENTRIES_STALL_TIMEOUT_MS: String(STALL_TIMEOUT_MS),
     RATE_LIMIT_PER_MINUTE: '100000',
+    // One ballot turn per lottery at once (a turn serves many lotteries, two at a time by
+    // default), so that the second test's ballots can hold the whole pool; and every lottery
+    // read from the database, so that it meets the exhausted pool.
+    BALLOT_TURNS: String(POOL_SIZE),
+    LOTTERY_CACHE_MS: '0',
     ADMIN_USERNAME: ADMIN.username,
     ADMIN_PASSWORD: ADMIN.password,
   });
@@ -170,8 +175,9 @@ describe('entries downloads whose clients never read', () => {
     const lockedAll = new Promise<void>((resolve) => {
       locked = resolve;
     });
-    // The test holds every lottery's row lock: each ballot turn then holds a pooled connection
-    // while it waits for its lock, and POOL_SIZE of them take the whole pool.
+    // The test holds every lottery's row lock: each ballot turn (one per lottery here, as
+    // BALLOT_TURNS allows) then holds a pooled connection while it waits for its lock, and
+    // POOL_SIZE of them take the whole pool.
     const holding = database.db.transaction().execute(async (trx) => {
       await sql`select id from lotteries where id = any(${lotteries}::uuid[]) for update`.execute(trx);
       locked();
