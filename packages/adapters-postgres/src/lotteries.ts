@@ -68,6 +68,10 @@ function toRow(s: LotteryState): Insertable<LotteriesTable> {
 
 export function postgresLotteries(db: Kysely<Database>): LotteryRepository {
   const byId = (id: string) => db.selectFrom('lotteries').selectAll().where('id', '=', id);
+  // `in ()` is not valid SQL, and a malformed id would fail the whole query's uuid cast.
+  const validIds = (ids: readonly string[]) => [...new Set(ids)].filter(isUuid);
+  const byIds = (ids: readonly string[]) => db.selectFrom('lotteries').selectAll().where('id', 'in', ids);
+  const mapped = (rows: Selectable<LotteriesTable>[]) => new Map(rows.map((row) => [LotteryId(row.id), toLottery(row)]));
   return {
     async add(lottery) {
       await asRefusal(db.insertInto('lotteries').values(toRow(lottery.toState())).execute());
@@ -78,11 +82,8 @@ export function postgresLotteries(db: Kysely<Database>): LotteryRepository {
       return row ? toLottery(row) : null;
     },
     async findByIds(ids) {
-      // `in ()` is not valid SQL, and a malformed id would fail the whole query's uuid cast.
-      const valid = [...new Set(ids)].filter(isUuid);
-      if (valid.length === 0) return new Map();
-      const rows = await db.selectFrom('lotteries').selectAll().where('id', 'in', valid).execute();
-      return new Map(rows.map((row) => [LotteryId(row.id), toLottery(row)]));
+      const valid = validIds(ids);
+      return valid.length === 0 ? new Map() : mapped(await byIds(valid).execute());
     },
     // A ballot insert takes only KEY SHARE on its lottery, which does not conflict with a close's
     // update: FOR UPDATE here is what makes closes and ballots wait for each other.
@@ -93,10 +94,8 @@ export function postgresLotteries(db: Kysely<Database>): LotteryRepository {
     },
     // ORDER BY under FOR UPDATE: the rows are locked as the sort hands them up, in id order.
     async lockMany(ids) {
-      const valid = [...new Set(ids)].filter(isUuid);
-      if (valid.length === 0) return new Map();
-      const rows = await db.selectFrom('lotteries').selectAll().where('id', 'in', valid).orderBy('id').forUpdate().execute();
-      return new Map(rows.map((row) => [LotteryId(row.id), toLottery(row)]));
+      const valid = validIds(ids);
+      return valid.length === 0 ? new Map() : mapped(await byIds(valid).orderBy('id').forUpdate().execute());
     },
     async findByClosingDate(date) {
       if (!isCalendarDate(date)) return null;

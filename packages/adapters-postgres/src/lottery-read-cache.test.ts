@@ -38,6 +38,14 @@ function oneLottery(lottery: Lottery) {
 
 const NOW = new Date();
 
+/** A cache that never expires by itself (its clock stands still) over a store of one lottery. */
+function cachedLottery() {
+  const cache = new LotteryReadCache(60_000, () => 0);
+  const lottery = aLottery();
+  const store = oneLottery(lottery);
+  return { cache, lottery, store, reads: cache.reading(store.repository) };
+}
+
 describe('the lottery read cache', () => {
   it('answers a read from memory until its time is up, then reads again', async () => {
     let now = 0;
@@ -54,10 +62,7 @@ describe('the lottery read cache', () => {
   });
 
   it('forgets what a transaction wrote, so the writer’s next read sees it', async () => {
-    const cache = new LotteryReadCache(60_000, () => 0);
-    const lottery = aLottery();
-    const store = oneLottery(lottery);
-    const reads = cache.reading(store.repository);
+    const { cache, lottery, store, reads } = cachedLottery();
     await reads.findById(lottery.id);
     const written = new Set<LotteryId>();
     const closed = (await reads.findById(lottery.id)) ?? never();
@@ -70,10 +75,7 @@ describe('the lottery read cache', () => {
   });
 
   it('does not keep a read that a commit overtook: it may hold the row as it was before', async () => {
-    const cache = new LotteryReadCache(60_000, () => 0);
-    const lottery = aLottery();
-    const store = oneLottery(lottery);
-    const reads = cache.reading(store.repository);
+    const { cache, lottery, store, reads } = cachedLottery();
     const release = store.holdNextRead();
     const racing = reads.findById(lottery.id);
     const closed = lottery.toState();
@@ -85,8 +87,7 @@ describe('the lottery read cache', () => {
   });
 
   it('hands each caller an aggregate of its own', async () => {
-    const lottery = aLottery();
-    const reads = new LotteryReadCache(60_000, () => 0).reading(oneLottery(lottery).repository);
+    const { lottery, reads } = cachedLottery();
     const first = (await reads.findById(lottery.id)) ?? never();
     first.close(NOW);
     expect((await reads.findById(lottery.id))?.toState().status).toBe('open');

@@ -82,11 +82,12 @@ export async function serveBallotTurn(
     turns.push({ part, context, keys, ahead, pool, taken: new Taken(lottery) });
   }
   const alone = parts.reduce((n, p) => n + p.requests.length, 0) === 1;
-  const served: ServedTurn[] = [];
+  const served: Omit<ServedTurn, 'soldOut'>[] = [];
   for (const turn of turns) served.push(await serveRequests(repos, turn.part.lottery, turn.part.requests, { ...turn, alone }));
   await keys.save(repos);
-  const soldOut = await writeTaken(repos, turns, accounts);
-  return served.map((s, i) => ({ ...s, soldOut: soldOut[i] ?? false }));
+  await writeTaken(repos, turns, accounts);
+  // A lottery that took tickets and is closed now sold its last one in this turn.
+  return served.map((s, i) => ({ ...s, soldOut: s.issued > 0 && turns[i]?.taken.lottery?.toState().status === 'closed' }));
 }
 
 /** One lottery's requests in arrival order; its tickets are written with the whole turn's. */
@@ -95,7 +96,7 @@ async function serveRequests(
   lottery: Lottery | null,
   requests: readonly BallotRequest[],
   turn: Turn & { readonly alone: boolean },
-): Promise<ServedTurn> {
+): Promise<Omit<ServedTurn, 'soldOut'>> {
   const { taken } = turn;
   const issuedAtStart = taken.count();
   const outcomes: TurnOutcome[] = [];
@@ -109,7 +110,7 @@ async function serveRequests(
       outcomes.push({ ok: false, error });
     }
   }
-  return { outcomes, soldOut: false, issued: taken.count() - issuedAtStart };
+  return { outcomes, issued: taken.count() - issuedAtStart };
 }
 
 interface Turn {
@@ -282,31 +283,30 @@ function assumedAnswer(plan: IssuePlan): PoolAnswer {
 
 /**
  * Writes the turn's pool slots (one statement per raffle that moved any), ballots, purchases,
- * entry counts (one per limited lottery) and lotteries; per lottery, whether it sold out.
+ * entry counts (one per limited lottery) and lotteries (one statement for all of them).
  */
 async function writeTaken(
   repos: Repositories,
   turns: readonly { readonly pool: DrawnAhead; readonly taken: Taken }[],
   accounts: Accounts,
-): Promise<boolean[]> {
-  const writing = turns.filter((t) => t.taken.lottery !== null && t.taken.ballots.length > 0);
-  if (writing.length === 0) return turns.map(() => false);
-  for (const { pool, taken } of writing) {
+): Promise<void> {
+  const writing = turns.flatMap(({ pool, taken }) =>
+    taken.lottery !== null && taken.ballots.length > 0 ? [{ lottery: taken.lottery, overlay: pool.overlay, taken }] : [],
+  );
+  if (writing.length === 0) return;
+  for (const { lottery, overlay } of writing) {
     // Every slot the turn's swaps moved, in one statement.
-    const moved = pool.overlay.writes();
-    if (moved.length > 0 && taken.lottery !== null) await repos.pools.write(taken.lottery.id, moved);
+    const moved = overlay.writes();
+    if (moved.length > 0) await repos.pools.write(lottery.id, moved);
   }
-  await repos.ballots.addMany(writing.flatMap((t) => t.taken.ballots));
+  await repos.ballots.addMany(writing.flatMap((w) => w.taken.ballots));
   // The turn's purchases, in the transaction of their ballots (the store writes only wallets that moved).
-  if (writing.some((t) => t.taken.lottery !== null && isPriced(t.taken.lottery))) await repos.wallets.save(accounts.wallets());
-  for (const { taken } of writing) {
-    const lottery = taken.lottery;
-    if (lottery === null) continue;
+  if (writing.some((w) => isPriced(w.lottery))) await repos.wallets.save(accounts.wallets());
+  for (const { lottery, taken } of writing) {
     const added = new Map([...taken.byHolder].filter(([holder]) => limits(lottery, holder)));
     if (added.size > 0) await repos.entryCounts.add(lottery.id, added);
   }
-  await repos.lotteries.saveMany(writing.flatMap((t) => (t.taken.lottery === null ? [] : [t.taken.lottery])));
-  return turns.map((t) => writing.includes(t) && t.taken.lottery?.toState().status === 'closed');
+  await repos.lotteries.saveMany(writing.map((w) => w.lottery));
 }
 
 /**

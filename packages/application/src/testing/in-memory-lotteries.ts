@@ -15,6 +15,14 @@ export function inMemoryLotteries(session: Session): LotteryRepository {
     }
     return false;
   };
+  const byIds = (ids: readonly LotteryId[]) => {
+    const found = new Map<LotteryId, Lottery>();
+    for (const id of ids) {
+      const lottery = restore(lotteries().get(id));
+      if (lottery !== null) found.set(id, lottery);
+    }
+    return found;
+  };
   return {
     async add(lottery) {
       const state = lottery.toState();
@@ -25,26 +33,12 @@ export function inMemoryLotteries(session: Session): LotteryRepository {
     async findById(id) {
       return restore(lotteries().get(id));
     },
-    async findByIds(ids) {
-      const found = new Map<LotteryId, Lottery>();
-      for (const id of ids) {
-        const lottery = restore(lotteries().get(id));
-        if (lottery) found.set(id, lottery);
-      }
-      return found;
-    },
+    findByIds: async (ids) => byIds(ids),
     // Outermost runs are serialised, so holding the transaction already holds every row lock.
     async lock(id) {
       return restore(lotteries().get(id));
     },
-    async lockMany(ids) {
-      const found = new Map<LotteryId, Lottery>();
-      for (const id of ids) {
-        const lottery = restore(lotteries().get(id));
-        if (lottery !== null) found.set(id, lottery);
-      }
-      return found;
-    },
+    lockMany: async (ids) => byIds(ids),
     async findByClosingDate(date) {
       return restore([...lotteries().values()].find((l) => l.closesOn === date));
     },
