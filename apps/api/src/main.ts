@@ -23,7 +23,7 @@ async function main(): Promise<void> {
   const schedule = drawSchedule(settings);
   // The database's outage warnings go to the server's logger once it exists.
   let log: RuntimeLog | undefined;
-  const runtime = await startRuntime(settings, { migrate: true, log: () => log ?? consoleLog });
+  const runtime = await startRuntime(settings, { migrate: true, lotteryReadCache: true, log: () => log ?? consoleLog });
   const redis = settings.REDIS_URL ? new Redis(settings.REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 }) : null;
 
   if (settings.ADMIN_USERNAME && settings.ADMIN_PASSWORD) {

@@ -98,6 +98,11 @@ function databaseReachability(log: () => RuntimeLog): Reachability {
 
 export interface RuntimeOptions {
   readonly migrate: boolean;
+  /**
+   * Answer lottery reads from memory for LOTTERY_CACHE_MS: for the API, whose public reads are
+   * its hottest path. A worker serves no reads, and its stale copies would only mislead.
+   */
+  readonly lotteryReadCache?: boolean | undefined;
   /** Read at each event, so a caller may point it at a logger made after the runtime. */
   readonly log?: (() => RuntimeLog) | undefined;
 }
@@ -131,7 +136,8 @@ export async function startRuntime(settings: Settings, options: RuntimeOptions):
     if (options.migrate || embedded) await migrateToLatest(db);
     const secret = await jwtSecret(settings.JWT_SECRET, embedded, dataDir);
     const hashSecret = settings.HASH_SECRET ?? deriveKey(secret, 'keyed-hash').toString('hex');
-    const uow = createPostgresUnitOfWork(db, { lotteryCache: new LotteryReadCache(settings.LOTTERY_CACHE_MS) });
+    const lotteryCache = options.lotteryReadCache ? new LotteryReadCache(settings.LOTTERY_CACHE_MS) : undefined;
+    const uow = createPostgresUnitOfWork(db, lotteryCache ? { lotteryCache } : {});
     // Webhook secrets are sealed with a key of their own, derived like the stored responses' one.
     const secrets = webhookSecretBox(deriveKey(secret, 'webhook-secrets').toString('hex'));
     const addressRule = { allowPrivate: settings.WEBHOOK_ALLOW_PRIVATE };

@@ -107,8 +107,8 @@ const settingsSchema = z.object({
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
   AUTH_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(120),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).default(20),
-  // How long a lottery read outside a transaction is answered from memory (0: never); this
-  // process's own writes are seen at once, another process's within this time.
+  // How long the API answers a lottery read outside a transaction from memory (0: never); its
+  // own writes are seen at once, another process's within this time. Workers keep no such copies.
   // Ballot turns (transactions) a process runs at once; each serves many lotteries (ballot-batches.ts).
   BALLOT_TURNS: z.coerce.number().int().min(1).max(64).default(2),
   LOTTERY_CACHE_MS: z.coerce.number().int().min(0).max(60_000).default(250),

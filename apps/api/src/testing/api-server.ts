@@ -36,7 +36,7 @@ export async function startTestApi(env: Record<string, string> = {}): Promise<Te
     LOG_LEVEL: 'silent',
     ...env,
   });
-  const runtime = await startRuntime(settings, { migrate: false });
+  const runtime = await startRuntime(settings, { migrate: false, lotteryReadCache: true });
   const app = await buildServer({
     deps: runtime.deps,
     jwt: { secret: runtime.jwtSecret, issuer: 'fairdraw', audience: 'fairdraw-api', accessTtlSeconds: 900 },
