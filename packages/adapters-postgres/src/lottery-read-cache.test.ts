@@ -1,5 +1,5 @@
-import type { LotteryRepository } from '@fairdraw/application';
-import { aLottery } from '@fairdraw/application/testing';
+import type { LotteryFilter, LotteryRepository } from '@fairdraw/application';
+import { NOW as AT, aLottery } from '@fairdraw/application/testing';
 import { Lottery, type LotteryId } from '@fairdraw/domain';
 import { describe, expect, it } from 'vitest';
 import { LotteryReadCache, noticingWrites } from './lottery-read-cache.js';
@@ -96,6 +96,69 @@ describe('the lottery read cache', () => {
   it('is off at 0 ms: the repository itself', () => {
     const store = oneLottery(aLottery());
     expect(new LotteryReadCache(0).reading(store.repository)).toBe(store.repository);
+  });
+});
+
+/** A store that lists what it is given, counting the lists it answers. */
+function listing(lotteries: readonly Lottery[]) {
+  let lists = 0;
+  const repository = {
+    list: async (filter: LotteryFilter) => {
+      lists += 1;
+      const asOf = filter.asOf?.getTime() ?? 0;
+      const open = (l: Lottery) =>
+        l.toState().status === 'open' && (l.toState().closesAt === null || (l.toState().closesAt?.getTime() ?? 0) > asOf);
+      return { items: lotteries.filter((l) => filter.status === undefined || open(l)), nextCursor: null };
+    },
+  } as unknown as LotteryRepository;
+  return { repository, lists: () => lists };
+}
+
+describe('the lottery read cache, for pages', () => {
+  const page = { limit: 20, cursor: null };
+  const soon = new Date(AT.getTime() + 60_000);
+
+  it('answers ?status=open from memory until one of its lotteries reaches its closing instant', async () => {
+    const closing = aLottery({ closesAt: soon });
+    const store = listing([aLottery(), closing]);
+    const reads = new LotteryReadCache(60_000, () => 0).reading(store.repository);
+    const open = (asOf: Date) => reads.list({ status: 'open', asOf }, page);
+    expect((await open(AT)).items).toHaveLength(2);
+    expect((await open(new Date(soon.getTime() - 1))).items).toHaveLength(2);
+    expect(store.lists()).toBe(1);
+    expect((await open(soon)).items.map((l) => l.id)).not.toContain(closing.id);
+    expect(store.lists()).toBe(2);
+  });
+
+  it('reads again once its time is up, after any write of this process, and for a clock that went back', async () => {
+    let now = 0;
+    const store = listing([aLottery()]);
+    const cache = new LotteryReadCache(250, () => now);
+    const reads = cache.reading(store.repository);
+    const open = (asOf: Date) => reads.list({ status: 'open', asOf }, page);
+    await open(AT);
+    await open(AT);
+    expect(store.lists()).toBe(1);
+    now = 250;
+    await open(AT);
+    expect(store.lists()).toBe(2);
+    cache.forget([]);
+    await open(AT);
+    expect(store.lists()).toBe(3);
+    await open(new Date(AT.getTime() - 1));
+    expect(store.lists()).toBe(4);
+  });
+
+  it('keeps pages apart by filter and page, and never keeps ?status=closed, which time adds to', async () => {
+    const store = listing([aLottery()]);
+    const reads = new LotteryReadCache(60_000, () => 0).reading(store.repository);
+    await reads.list({ status: 'open', asOf: AT }, page);
+    await reads.list({ asOf: AT }, page);
+    await reads.list({ status: 'open', asOf: AT }, { limit: 5, cursor: null });
+    expect(store.lists()).toBe(3);
+    await reads.list({ status: 'closed', asOf: AT }, page);
+    await reads.list({ status: 'closed', asOf: AT }, page);
+    expect(store.lists()).toBe(5);
   });
 });
 

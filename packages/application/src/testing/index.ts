@@ -1,4 +1,4 @@
-export { aBallot, aDraw, aLottery, allPages, aParticipant, stored, uuidv7 } from './fixtures.js';
+export { aBallot, aDraw, aLottery, allPages, aParticipant, NOW, stored, uuidv7 } from './fixtures.js';
 export { InMemoryBeacon } from './in-memory-beacon.js';
 export { createInMemoryUnitOfWork, type InMemoryUnitOfWork } from './in-memory-unit-of-work.js';
 export { type ContractSubject, describeRepositoryContract } from './repository-contract.js';
