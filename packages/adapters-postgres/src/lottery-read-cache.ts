@@ -90,8 +90,8 @@ export class LotteryReadCache {
     const closings = states.flatMap((s) =>
       s.status === 'open' && s.closesAt !== null && s.closesAt.getTime() > asOf ? [s.closesAt.getTime()] : [],
     );
-    const validBefore = Math.min(Number.POSITIVE_INFINITY, ...closings);
-    this.pages.set(key, { states, nextCursor: page.nextCursor, asOf, validBefore, until: this.now() + this.ttlMs });
+    // No closing instant ahead (Math.min of nothing is Infinity): only the TTL and writes end it.
+    this.pages.set(key, { states, nextCursor: page.nextCursor, asOf, validBefore: Math.min(...closings), until: this.now() + this.ttlMs });
   }
 }
 
@@ -107,12 +107,11 @@ interface CachedPage {
 const MAX_PAGES = 1_000;
 
 /**
- * Only lists whose membership time cannot grow are kept: all lotteries, or the open ones as of a
- * given instant. ?status=closed gains every lottery whose closing instant passes, so it is not.
+ * Only lists whose membership time cannot grow are kept: all lotteries, or the open ones.
+ * ?status=closed gains every lottery whose closing instant passes, so it is not.
  */
 function pageKey(filter: LotteryFilter, page: PageRequest): string | null {
   if (filter.status !== undefined && filter.status !== 'open') return null;
-  if (filter.status === 'open' && filter.asOf === undefined) return null;
   return JSON.stringify([filter.status ?? null, filter.closesFrom ?? null, filter.closesTo ?? null, page.limit, page.cursor]);
 }
 

@@ -107,10 +107,10 @@ const settingsSchema = z.object({
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
   AUTH_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(120),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).default(20),
-  // How long the API answers a lottery read outside a transaction from memory (0: never); its
-  // own writes are seen at once, another process's within this time. Workers keep no such copies.
   // Ballot turns (transactions) a process runs at once; each serves many lotteries (ballot-batches.ts).
   BALLOT_TURNS: z.coerce.number().int().min(1).max(64).default(2),
+  // How long the API answers a lottery read outside a transaction from memory (0: never); its
+  // own writes are seen at once, another process's within this time. Workers keep no such copies.
   LOTTERY_CACHE_MS: z.coerce.number().int().min(0).max(60_000).default(250),
   CORS_ORIGINS: commaList.pipe(
     z.array(z.string().refine(isOrigin, 'each of CORS_ORIGINS must be an origin such as https://shop.example (no path, no *)')),
